@@ -1,0 +1,214 @@
+"""Thin click commands: parse, call the domain, print."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .clock import SystemClock
+from .decks import check_deck, deck_files, load_decks
+from .i18n import LANGUAGES, _, detect_language, ngettext, set_language
+from .paths import default_db_path, deck_dirs
+from .store import Store, StoreError
+
+
+def _common(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--db, --decks and --lang, accepted by every command (a subcommand's value wins)."""
+    func = click.option(
+        "--lang",
+        type=click.Choice(LANGUAGES),
+        envvar="VOCAB_TUI_LANG",
+        help=_("Interface language: id (Bahasa Indonesia) or en (English)."),
+    )(func)
+    func = click.option(
+        "--decks",
+        "deck_dirs",
+        multiple=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="VOCAB_TUI_DECKS",
+        help=_("A folder of extra deck files (repeatable; env VOCAB_TUI_DECKS, ':'-separated)."),
+    )(func)
+    func = click.option(
+        "--db",
+        type=click.Path(path_type=Path),
+        envvar="VOCAB_TUI_DB",
+        help=_("The progress database file (env VOCAB_TUI_DB)."),
+    )(func)
+    return func
+
+
+def _settings(ctx: click.Context, db: Path | None, dirs: tuple[Path, ...], lang: str | None) -> dict[str, Any]:
+    obj = ctx.ensure_object(dict)
+    if db is not None:
+        obj["db"] = db
+    if dirs:
+        obj["deck_dirs"] = tuple(obj.get("deck_dirs", ())) + tuple(dirs)
+    if lang:
+        obj["lang"] = lang
+        set_language(lang)
+    return obj
+
+
+def _db_path(obj: dict[str, Any]) -> Path:
+    return Path(obj.get("db") or default_db_path()).expanduser()
+
+
+def _open_store(obj: dict[str, Any]) -> Store:
+    try:
+        return Store(_db_path(obj), SystemClock())
+    except StoreError as err:
+        _fail(str(err))
+        raise  # unreachable: _fail exits
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(_("Error: {message}").format(message=message), err=True)
+    sys.exit(code)
+
+
+def _report_skipped(problems: list) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    skipped = sorted({p.path for p in problems})
+    if skipped:
+        click.echo(
+            ngettext("{n} deck file was skipped because of the problems above.",
+                     "{n} deck files were skipped because of the problems above.", len(skipped)).format(n=len(skipped)),
+            err=True,
+        )
+
+
+def build_cli() -> click.Group:
+    """Build the command tree (after the language is chosen, so help texts are translated)."""
+
+    @click.group(
+        invoke_without_command=True,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        help=_("Learn English and digital-government vocabulary in the terminal. "
+               "With no command, opens the app."),
+    )
+    @_common
+    @click.version_option(package_name="vocab-tui", message="%(prog)s %(version)s")
+    @click.pass_context
+    def main(ctx: click.Context, db: Path | None, deck_dirs: tuple[Path, ...], lang: str | None) -> None:
+        obj = _settings(ctx, db, deck_dirs, lang)
+        if ctx.invoked_subcommand is None:
+            _run_app(obj)
+
+    @main.group(help=_("Check and list vocabulary decks."))
+    def decks() -> None:
+        pass
+
+    @decks.command("check", help=_("Check deck files; prints path:line:column: message for each problem."))
+    @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+    @_common
+    @click.pass_context
+    def decks_check(ctx: click.Context, paths: tuple[Path, ...], db: Path | None,
+                    deck_dirs: tuple[Path, ...], lang: str | None) -> None:
+        obj = _settings(ctx, db, deck_dirs, lang)
+        files = deck_files(list(paths) or _all_deck_dirs(obj))
+        problems = []
+        for path in files:
+            problems.extend(check_deck(path)[1])
+        for problem in problems:
+            click.echo(str(problem))
+        bad = len({p.path for p in problems})
+        summary = ngettext("{n} file checked", "{n} files checked", len(files)).format(n=len(files))
+        if problems:
+            summary += ": " + ngettext("{n} problem", "{n} problems", len(problems)).format(n=len(problems))
+            summary += " " + ngettext("in {n} file", "in {n} files", bad).format(n=bad)
+        else:
+            summary += ": " + _("no problems")
+        click.echo(summary, err=True)
+        sys.exit(1 if problems else 0)
+
+    @decks.command("list", help=_("List the decks that load, with their card counts."))
+    @_common
+    @click.pass_context
+    def decks_list(ctx: click.Context, db: Path | None, deck_dirs: tuple[Path, ...], lang: str | None) -> None:
+        obj = _settings(ctx, db, deck_dirs, lang)
+        result = load_decks(_all_deck_dirs(obj))
+        rows = [(d.id, d.title, str(len(d.cards)), str(d.path)) for d in result.decks]
+        _table([_("ID"), _("TITLE"), _("CARDS"), _("FILE")], rows)
+        total = sum(len(d.cards) for d in result.decks)
+        click.echo(ngettext("{n} deck", "{n} decks", len(result.decks)).format(n=len(result.decks))
+                   + ", " + ngettext("{n} card", "{n} cards", total).format(n=total))
+        _report_skipped(result.problems)
+
+    @main.group(help=_("Add and list learner profiles."))
+    def learners() -> None:
+        pass
+
+    @learners.command("add", help=_("Add a learner profile."))
+    @click.argument("name")
+    @click.option("--unit", default="", help=_("The learner's unit (OPD), e.g. Diskominfo."))
+    @_common
+    @click.pass_context
+    def learners_add(ctx: click.Context, name: str, unit: str, db: Path | None,
+                     deck_dirs: tuple[Path, ...], lang: str | None) -> None:
+        obj = _settings(ctx, db, deck_dirs, lang)
+        store = _open_store(obj)
+        try:
+            learner = store.add_learner(name, unit)
+        except StoreError as err:
+            _fail(str(err))
+        click.echo(_("Added learner {id}: {name}").format(id=learner.id, name=learner.name)
+                   + (f" ({learner.unit})" if learner.unit else ""))
+
+    @learners.command("list", help=_("List learner profiles."))
+    @_common
+    @click.pass_context
+    def learners_list(ctx: click.Context, db: Path | None, deck_dirs: tuple[Path, ...], lang: str | None) -> None:
+        obj = _settings(ctx, db, deck_dirs, lang)
+        store = _open_store(obj)
+        rows = [(str(x.id), x.name, x.unit, x.created_at.strftime("%Y-%m-%d")) for x in store.learners()]
+        if not rows:
+            click.echo(_("No learners yet. Add one with: vocab-tui learners add NAME --unit OPD"))
+            return
+        _table([_("ID"), _("NAME"), _("UNIT"), _("CREATED")], rows)
+
+    return main
+
+
+def _all_deck_dirs(obj: dict[str, Any]) -> list[Path]:
+    return deck_dirs(tuple(obj.get("deck_dirs", ())))
+
+
+def _table(headers: list[str], rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    for row in [tuple(headers), *rows]:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+
+
+def _run_app(obj: dict[str, Any]) -> None:
+    from .workspace import open_workspace
+
+    clock = SystemClock()
+    try:
+        workspace = open_workspace(_db_path(obj), _all_deck_dirs(obj), clock)
+    except StoreError as err:
+        _fail(str(err))
+    from .ui.app import VocabApp  # deferred: commands that print need no Textual
+
+    VocabApp(workspace).run()
+
+
+def _early_language(argv: list[str]) -> str:
+    """--lang is needed before click parses anything, so that help texts are translated."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return detect_language(dict(os.environ))
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    set_language(_early_language(args))
+    build_cli()(args=args, prog_name="vocab-tui")

@@ -1,0 +1,66 @@
+"""The one translation function for every user-visible string.
+
+Source strings are English; catalogs live in ``vocab_tui/locale/<lang>/LC_MESSAGES``.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import locale
+import os
+from pathlib import Path
+
+DOMAIN = "vocab_tui"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES = ("id", "en")
+DEFAULT_LANGUAGE = "id"
+
+_translation: _gettext.NullTranslations = _gettext.NullTranslations()
+_language = "en"
+
+
+def detect_language(environ: dict[str, str] | None = None) -> str:
+    """Pick the interface language: VOCAB_TUI_LANG, then the locale (id_* -> id), else English."""
+    env = os.environ if environ is None else environ
+    chosen = env.get("VOCAB_TUI_LANG", "").strip().lower()
+    if chosen in LANGUAGES:
+        return chosen
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = env.get(var, "")
+        if value:
+            return "id" if value.lower().startswith(("id", "in_")) else "en"
+    try:
+        loc = locale.getlocale()[0] or ""
+    except ValueError:
+        loc = ""
+    return "id" if loc.lower().startswith("id") else "en"
+
+
+def set_language(lang: str) -> str:
+    """Switch every later call of `_` to `lang`; returns the language now in force."""
+    global _translation, _language
+    lang = lang if lang in LANGUAGES else "en"
+    _translation = _gettext.translation(
+        DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True
+    )
+    _language = lang
+    return lang
+
+
+def current_language() -> str:
+    return _language
+
+
+def _(message: str) -> str:
+    """Translate `message` into the current language."""
+    return _translation.gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark a string for translation where it is defined; `_` translates it where it is shown."""
+    return message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Translate a message that depends on a count (the count is not substituted)."""
+    return _translation.ngettext(singular, plural, n)

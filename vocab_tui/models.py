@@ -1,0 +1,82 @@
+"""Plain records passed between the store, the domain and the interface."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from fsrs import Card as FSRSCard
+
+from .decks import Card
+
+NEW = 0  # review-log code for "the card had never been studied"; fsrs has no New state
+
+
+@dataclass(frozen=True)
+class LearnerSettings:
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    desired_retention: float = 0.90
+
+
+@dataclass(frozen=True)
+class Learner:
+    id: int
+    name: str
+    unit: str
+    created_at: datetime
+    settings: LearnerSettings = field(default_factory=LearnerSettings)
+
+
+@dataclass(frozen=True)
+class DeckInfo:
+    id: str
+    title: str
+    description: str
+    card_count: int
+
+
+@dataclass(frozen=True)
+class StoredCard:
+    """A card as stored: its database key and its content."""
+
+    pk: int
+    card: Card
+
+
+@dataclass(frozen=True)
+class DeckCounts:
+    """What a learner has waiting in one deck today."""
+
+    deck_id: str
+    title: str
+    new: int
+    learning: int
+    due: int
+    total: int
+
+
+@dataclass(frozen=True)
+class DayProgress:
+    """What a learner has done since the study day began."""
+
+    reviewed: int = 0
+    new_studied: int = 0
+    reviews_studied: int = 0
+    remembered: int = 0
+    time_ms: int = 0
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One graded answer, as it goes into the review log."""
+
+    learner_id: int
+    card_pk: int
+    rating: int
+    answered_at: datetime
+    duration_ms: int
+    mode: str
+    before: FSRSCard | None
+    after: FSRSCard
+    lapses: int = 0

@@ -1,0 +1,29 @@
+"""Where things live on disk: the database and the deck folders."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+from .decks import bundled_decks_dir
+
+APP_NAME = "vocab-tui"
+
+
+def default_db_path() -> Path:
+    """The learners' database in the user data directory (e.g. ~/.local/share/vocab-tui)."""
+    return user_data_path(APP_NAME, appauthor=False) / "vocab.db"
+
+
+def deck_dirs(extra: tuple[str | Path, ...] = ()) -> list[Path]:
+    """The bundled decks, then every folder the trainer added (--decks or VOCAB_TUI_DECKS)."""
+    dirs = [bundled_decks_dir()]
+    dirs.extend(Path(p).expanduser() for p in extra if str(p))
+    return dirs
+
+
+def env_deck_dirs() -> tuple[str, ...]:
+    value = os.environ.get("VOCAB_TUI_DECKS", "")
+    return tuple(p for p in value.split(os.pathsep) if p)

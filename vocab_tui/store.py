@@ -1,0 +1,508 @@
+"""The one module that speaks SQL: schema, migrations and queries (through sqlite-utils).
+
+One SQLite file holds every learner of the city. Times are stored as ISO-8601 UTC text in one
+fixed form (see `clock.iso`), so that comparing the text compares the instants.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from fsrs import Card as FSRSCard
+from fsrs import State
+from sqlite_utils import Database
+
+from .clock import Clock, iso, parse_iso
+from .decks import Card, Deck
+from .i18n import _
+from .models import (
+    NEW,
+    Answer,
+    DayProgress,
+    DeckCounts,
+    DeckInfo,
+    Learner,
+    LearnerSettings,
+    StoredCard,
+)
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class StoreError(Exception):
+    """A database problem told in words a person can act on."""
+
+
+def _schema_v1(db: Database) -> None:
+    db["learners"].create(
+        {
+            "id": int,
+            "name": str,
+            "unit": str,
+            "created_at": str,
+            "new_per_day": int,
+            "reviews_per_day": int,
+            "desired_retention": float,
+        },
+        pk="id",
+        not_null={"name", "unit", "created_at"},
+        defaults={"unit": "", "new_per_day": 20, "reviews_per_day": 200, "desired_retention": 0.9},
+    )
+    db["decks"].create(
+        {
+            "id": str,
+            "title": str,
+            "description": str,
+            "version": str,
+            "source": str,
+            "content_hash": str,
+            "synced_at": str,
+        },
+        pk="id",
+        not_null={"title"},
+    )
+    db["cards"].create(
+        {
+            "pk": int,
+            "deck_id": str,
+            "card_id": str,
+            "position": int,
+            "term": str,
+            "translation": str,
+            "definition": str,
+            "example": str,
+            "example_translation": str,
+            "part_of_speech": str,
+            "level": str,
+            "tags": str,
+            "ipa": str,
+            "notes": str,
+            "acronym_of": str,
+            "retired_at": str,
+        },
+        pk="pk",
+        not_null={"deck_id", "card_id", "term", "translation", "definition", "example"},
+        foreign_keys=[("deck_id", "decks", "id")],
+    )
+    db["cards"].create_index(["deck_id", "card_id"], unique=True)
+    db["card_states"].create(
+        {
+            "learner_id": int,
+            "card_pk": int,
+            "state": int,
+            "step": int,
+            "stability": float,
+            "difficulty": float,
+            "due": str,
+            "last_review": str,
+            "reps": int,
+            "lapses": int,
+        },
+        pk=("learner_id", "card_pk"),
+        not_null={"state", "due"},
+        defaults={"reps": 0, "lapses": 0},
+        foreign_keys=[("learner_id", "learners", "id"), ("card_pk", "cards", "pk")],
+    )
+    db["card_states"].create_index(["learner_id", "state", "due"])
+    db["card_states"].create_index(["card_pk"])
+    db["reviews"].create(
+        {
+            "id": int,
+            "learner_id": int,
+            "card_pk": int,
+            "rating": int,
+            "answered_at": str,
+            "duration_ms": int,
+            "mode": str,
+            "state_before": int,
+            "state_after": int,
+            "card_before": str,
+            "card_after": str,
+        },
+        pk="id",
+        not_null={"learner_id", "card_pk", "rating", "answered_at", "mode", "state_before", "card_after"},
+        foreign_keys=[("learner_id", "learners", "id"), ("card_pk", "cards", "pk")],
+    )
+    db["reviews"].create_index(["learner_id", "answered_at"])
+    db["reviews"].create_index(["card_pk"])
+
+
+# Forward migrations, in order: index i takes a database from user_version i to i + 1.
+MIGRATIONS: list[Callable[[Database], None]] = [_schema_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _card_json(card: FSRSCard | None) -> str | None:
+    return None if card is None else json.dumps(card.to_dict(), separators=(",", ":"))
+
+
+class Store:
+    """A learner-progress database in one SQLite file."""
+
+    def __init__(self, path: Path | str, clock: Clock) -> None:
+        self.path = Path(path)
+        self.clock = clock
+        self.db = self._open()
+
+    # -- opening and migrating -------------------------------------------------------------
+
+    def _open(self) -> Database:
+        where = str(self.path)
+        if where != ":memory:":
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise StoreError(
+                    _("Cannot create the folder for the database {path}: {reason}").format(
+                        path=self.path.parent, reason=err.strerror or err
+                    )
+                ) from None
+            if self.path.is_dir():
+                raise StoreError(
+                    _("The database path {path} is a folder; give a file name, like {path}/vocab.db").format(
+                        path=self.path
+                    )
+                )
+        try:
+            conn = sqlite3.connect(where, timeout=BUSY_TIMEOUT_MS / 1000)
+            db = Database(conn, execute_plugins=False)
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    _(
+                        "The database {path} was made by a newer version of vocab-tui "
+                        "(schema {found}, this one knows {known}); update vocab-tui"
+                    ).format(path=self.path, found=version, known=SCHEMA_VERSION)
+                )
+            if where != ":memory:":
+                db.enable_wal()
+            db.execute("PRAGMA synchronous = FULL")
+            db.execute("PRAGMA foreign_keys = ON")
+            self._migrate(db, version)
+        except sqlite3.DatabaseError as err:
+            raise StoreError(self._explain(err)) from None
+        return db
+
+    def _explain(self, err: sqlite3.DatabaseError) -> str:
+        text = str(err)
+        if "not a database" in text or "malformed" in text:
+            return _(
+                "The file {path} is not a vocab-tui database or is damaged; "
+                "restore it from a backup or choose another file with --db"
+            ).format(path=self.path)
+        if "readonly" in text or "unable to open" in text:
+            return _("Cannot open the database {path} for writing; check the path and its permissions").format(
+                path=self.path
+            )
+        if "disk" in text and "full" in text:
+            return _("The disk holding {path} is full; free some space and try again").format(path=self.path)
+        if "locked" in text or "busy" in text:
+            return _("The database {path} is busy in another program; try again in a moment").format(
+                path=self.path
+            )
+        return _("Database error in {path}: {reason}").format(path=self.path, reason=text)
+
+    def _migrate(self, db: Database, version: int) -> None:
+        for target in range(version, SCHEMA_VERSION):
+            with db.atomic():
+                MIGRATIONS[target](db)
+                db.execute(f"PRAGMA user_version = {target + 1}")
+
+    @contextmanager
+    def _writing(self) -> Iterator[Database]:
+        """One transaction; database failures come out as StoreError with a plain message."""
+        try:
+            with self.db.atomic():
+                yield self.db
+        except sqlite3.DatabaseError as err:
+            raise StoreError(self._explain(err)) from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    # -- learners ---------------------------------------------------------------------------
+
+    def add_learner(self, name: str, unit: str = "") -> Learner:
+        name, unit = name.strip(), unit.strip()
+        if not name:
+            raise StoreError(_("A learner needs a name"))
+        with self._writing() as db:
+            table = db["learners"].insert({"name": name, "unit": unit, "created_at": iso(self.clock.now())})
+            learner_id = table.last_pk
+        return self.learner(int(learner_id))
+
+    def learners(self) -> list[Learner]:
+        rows = self.db.query("SELECT * FROM learners ORDER BY name COLLATE NOCASE, id")
+        return [self._learner(row) for row in rows]
+
+    def learner(self, learner_id: int) -> Learner:
+        rows = list(self.db.query("SELECT * FROM learners WHERE id = ?", [learner_id]))
+        if not rows:
+            raise StoreError(_("No learner with id {id}").format(id=learner_id))
+        return self._learner(rows[0])
+
+    @staticmethod
+    def _learner(row: dict) -> Learner:
+        return Learner(
+            id=row["id"],
+            name=row["name"],
+            unit=row["unit"] or "",
+            created_at=parse_iso(row["created_at"]),
+            settings=LearnerSettings(
+                new_per_day=row["new_per_day"],
+                reviews_per_day=row["reviews_per_day"],
+                desired_retention=row["desired_retention"],
+            ),
+        )
+
+    # -- decks ------------------------------------------------------------------------------
+
+    def deck_hashes(self) -> dict[str, str]:
+        return {row["id"]: row["content_hash"] for row in self.db.query("SELECT id, content_hash FROM decks")}
+
+    def sync_decks(self, decks: Iterable[Deck]) -> list[str]:
+        """Bring stored cards in line with the deck files; returns the ids of decks that changed.
+
+        A card keeps its identity (deck id + card id) when its text changes, so its progress
+        stays. A card missing from its deck is retired, never deleted, and its history stays.
+        """
+        known = self.deck_hashes()
+        changed: list[str] = []
+        now = iso(self.clock.now())
+        for deck in decks:
+            if known.get(deck.id) == deck.content_hash:
+                continue
+            with self._writing() as db:
+                db["decks"].upsert(
+                    {
+                        "id": deck.id,
+                        "title": deck.title,
+                        "description": deck.description,
+                        "version": deck.version,
+                        "source": str(deck.path),
+                        "content_hash": deck.content_hash,
+                        "synced_at": now,
+                    },
+                    pk="id",
+                )
+                db.conn.executemany(
+                    """
+                    INSERT INTO cards (deck_id, card_id, position, term, translation, definition,
+                        example, example_translation, part_of_speech, level, tags, ipa, notes,
+                        acronym_of, retired_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+                    ON CONFLICT (deck_id, card_id) DO UPDATE SET
+                        position = excluded.position, term = excluded.term,
+                        translation = excluded.translation, definition = excluded.definition,
+                        example = excluded.example, example_translation = excluded.example_translation,
+                        part_of_speech = excluded.part_of_speech, level = excluded.level,
+                        tags = excluded.tags, ipa = excluded.ipa, notes = excluded.notes,
+                        acronym_of = excluded.acronym_of, retired_at = NULL
+                    """,
+                    [
+                        (
+                            deck.id, c.id, c.position, c.term, c.translation, c.definition,
+                            c.example, c.example_translation, c.part_of_speech, c.level,
+                            json.dumps(list(c.tags), ensure_ascii=False), c.ipa, c.notes, c.acronym_of,
+                        )
+                        for c in deck.cards
+                    ],
+                )
+                current = [c.id for c in deck.cards]
+                db.execute(
+                    "UPDATE cards SET retired_at = ? WHERE deck_id = ? AND retired_at IS NULL "
+                    "AND card_id NOT IN (SELECT value FROM json_each(?))",
+                    [now, deck.id, json.dumps(current)],
+                )
+            changed.append(deck.id)
+        return changed
+
+    def decks(self, deck_ids: Iterable[str] | None = None) -> list[DeckInfo]:
+        """Stored decks (only `deck_ids`, in that order, when given) with their active card counts."""
+        rows = {
+            row["id"]: row
+            for row in self.db.query(
+                "SELECT d.id, d.title, d.description, "
+                "(SELECT count(*) FROM cards c WHERE c.deck_id = d.id AND c.retired_at IS NULL) AS n "
+                "FROM decks d ORDER BY d.title"
+            )
+        }
+        order = list(rows) if deck_ids is None else [d for d in deck_ids if d in rows]
+        return [DeckInfo(rows[d]["id"], rows[d]["title"], rows[d]["description"] or "", rows[d]["n"]) for d in order]
+
+    def card(self, pk: int) -> StoredCard:
+        rows = list(self.db.query("SELECT * FROM cards WHERE pk = ?", [pk]))
+        if not rows:
+            raise StoreError(_("No card with key {pk}").format(pk=pk))
+        return self._stored_card(rows[0])
+
+    def cards(self, pks: list[int]) -> dict[int, StoredCard]:
+        rows = self.db.query(
+            "SELECT * FROM cards WHERE pk IN (SELECT value FROM json_each(?))", [json.dumps(pks)]
+        )
+        return {row["pk"]: self._stored_card(row) for row in rows}
+
+    @staticmethod
+    def _stored_card(row: dict) -> StoredCard:
+        return StoredCard(
+            pk=row["pk"],
+            card=Card(
+                deck_id=row["deck_id"],
+                id=row["card_id"],
+                term=row["term"],
+                translation=row["translation"],
+                definition=row["definition"],
+                example=row["example"],
+                position=row["position"],
+                example_translation=row["example_translation"],
+                part_of_speech=row["part_of_speech"],
+                level=row["level"],
+                tags=tuple(json.loads(row["tags"] or "[]")),
+                ipa=row["ipa"],
+                notes=row["notes"],
+                acronym_of=row["acronym_of"],
+            ),
+        )
+
+    # -- a learner's cards ------------------------------------------------------------------
+
+    @staticmethod
+    def _fsrs_card(row: dict) -> FSRSCard:
+        return FSRSCard(
+            card_id=row["card_pk"],
+            state=State(row["state"]),
+            step=row["step"],
+            stability=row["stability"],
+            difficulty=row["difficulty"],
+            due=parse_iso(row["due"]),
+            last_review=parse_iso(row["last_review"]) if row["last_review"] else None,
+        )
+
+    def card_state(self, learner_id: int, card_pk: int) -> FSRSCard | None:
+        rows = list(
+            self.db.query(
+                "SELECT * FROM card_states WHERE learner_id = ? AND card_pk = ?", [learner_id, card_pk]
+            )
+        )
+        return self._fsrs_card(rows[0]) if rows else None
+
+    def lapses(self, learner_id: int, card_pk: int) -> int:
+        row = self.db.execute(
+            "SELECT lapses FROM card_states WHERE learner_id = ? AND card_pk = ?", [learner_id, card_pk]
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def due_states(
+        self, learner_id: int, deck_ids: list[str], states: tuple[State, ...], due_before: datetime
+    ) -> list[FSRSCard]:
+        """The learner's active cards in `states` due before `due_before`, earliest first."""
+        rows = self.db.query(
+            "SELECT s.* FROM card_states s JOIN cards c ON c.pk = s.card_pk "
+            "WHERE s.learner_id = ? AND s.state IN (SELECT value FROM json_each(?)) AND s.due < ? "
+            "AND c.retired_at IS NULL AND c.deck_id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY s.due",
+            [learner_id, json.dumps([int(s) for s in states]), iso(due_before), json.dumps(deck_ids)],
+        )
+        return [self._fsrs_card(row) for row in rows]
+
+    def new_cards(self, learner_id: int, deck_id: str, limit: int) -> list[int]:
+        """Keys of cards of `deck_id` the learner has never studied, in deck order."""
+        if limit <= 0:
+            return []
+        rows = self.db.execute(
+            "SELECT c.pk FROM cards c WHERE c.deck_id = ? AND c.retired_at IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM card_states s WHERE s.learner_id = ? AND s.card_pk = c.pk) "
+            "ORDER BY c.position LIMIT ?",
+            [deck_id, learner_id, limit],
+        )
+        return [row[0] for row in rows]
+
+    def record_answer(self, answer: Answer) -> int:
+        """Save one answer durably (card state and review log in one transaction); returns its id."""
+        after = answer.after
+        with self._writing() as db:
+            db.execute(
+                """
+                INSERT INTO card_states (learner_id, card_pk, state, step, stability, difficulty,
+                    due, last_review, reps, lapses)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+                ON CONFLICT (learner_id, card_pk) DO UPDATE SET
+                    state = excluded.state, step = excluded.step, stability = excluded.stability,
+                    difficulty = excluded.difficulty, due = excluded.due,
+                    last_review = excluded.last_review, reps = card_states.reps + 1,
+                    lapses = excluded.lapses
+                """,
+                [
+                    answer.learner_id, answer.card_pk, int(after.state), after.step, after.stability,
+                    after.difficulty, iso(after.due),
+                    iso(after.last_review) if after.last_review else None, answer.lapses,
+                ],
+            )
+            cursor = db.execute(
+                "INSERT INTO reviews (learner_id, card_pk, rating, answered_at, duration_ms, mode, "
+                "state_before, state_after, card_before, card_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    answer.learner_id, answer.card_pk, answer.rating, iso(answer.answered_at),
+                    answer.duration_ms, answer.mode,
+                    NEW if answer.before is None else int(answer.before.state), int(after.state),
+                    _card_json(answer.before), _card_json(after),
+                ],
+            )
+            return int(cursor.lastrowid or 0)
+
+    # -- counts -----------------------------------------------------------------------------
+
+    def deck_counts(
+        self, learner_id: int, deck_ids: list[str], now: datetime, day_end: datetime
+    ) -> list[DeckCounts]:
+        """New / learning / due per deck; learning and reviews count up to the end of the day."""
+        infos = self.decks(deck_ids)
+        rows = self.db.execute(
+            "SELECT c.deck_id, "
+            "  count(*) AS seen, "
+            "  sum(s.state IN (1, 3) AND s.due < :end) AS learning, "
+            "  sum(s.state = 2 AND s.due < :end) AS due "
+            "FROM card_states s JOIN cards c ON c.pk = s.card_pk "
+            "WHERE s.learner_id = :learner AND c.retired_at IS NULL "
+            "AND c.deck_id IN (SELECT value FROM json_each(:decks)) GROUP BY c.deck_id",
+            {"learner": learner_id, "end": iso(day_end), "decks": json.dumps(deck_ids)},
+        ).fetchall()
+        by_deck = {deck_id: (seen, learning or 0, due or 0) for deck_id, seen, learning, due in rows}
+        counts = []
+        for info in infos:
+            seen, learning, due = by_deck.get(info.id, (0, 0, 0))
+            counts.append(DeckCounts(info.id, info.title, info.card_count - seen, learning, due, info.card_count))
+        return counts
+
+    def day_progress(self, learner_id: int, since: datetime) -> DayProgress:
+        row = self.db.execute(
+            "SELECT count(*), sum(state_before = 0), sum(state_before = 2), sum(rating > 1), "
+            "sum(duration_ms) FROM reviews WHERE learner_id = ? AND answered_at >= ?",
+            [learner_id, iso(since)],
+        ).fetchone()
+        reviewed, new, reviews, remembered, time_ms = (v or 0 for v in row)
+        return DayProgress(reviewed, new, reviews, remembered, time_ms)
+
+    def due_before(self, learner_id: int, deck_ids: list[str], end: datetime) -> int:
+        """How many of the learner's cards will be due by `end`."""
+        row = self.db.execute(
+            "SELECT count(*) FROM card_states s JOIN cards c ON c.pk = s.card_pk "
+            "WHERE s.learner_id = ? AND s.due < ? AND c.retired_at IS NULL "
+            "AND c.deck_id IN (SELECT value FROM json_each(?))",
+            [learner_id, iso(end), json.dumps(deck_ids)],
+        ).fetchone()
+        return int(row[0])
+
+    def reviews(self, learner_id: int) -> list[dict]:
+        """The learner's review log, oldest first (for tests, undo and exports)."""
+        return list(self.db.query("SELECT * FROM reviews WHERE learner_id = ? ORDER BY id", [learner_id]))

@@ -1,0 +1,96 @@
+"""Home: every deck with what is waiting today; study all decks or one."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Static
+
+from ...i18n import N_, _, ngettext
+from ...progress import home_counts
+from .base import VocabScreen
+
+ALL = "__all__"
+
+
+class HomeScreen(VocabScreen):
+    BINDINGS = [
+        Binding("enter", "study", N_("Study"), id="home.study", priority=True),
+        Binding("p", "profiles", N_("Switch profile"), id="home.profiles"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="topbar")
+        yield Static(id="today")
+        yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        yield Static(id="home-hint", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#decks", DataTable)
+        table.add_column(_("Deck"), key="deck", width=44)
+        table.add_column(_("New"), key="new", width=6)
+        table.add_column(_("Learning"), key="learning", width=9)
+        table.add_column(_("Due"), key="due", width=6)
+        self.refresh_counts()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        app = self.vocab
+        learner = app.learner
+        assert learner is not None
+        counts = home_counts(app.store, learner, app.workspace.deck_ids, app.clock, app.scheduler_settings)
+        self.counts = counts
+        who = learner.name + (f" · {learner.unit}" if learner.unit else "")
+        self.query_one("#topbar", Static).update(f"vocab-tui · {who}")
+        today = counts.today
+        if today.reviewed:
+            line = ngettext("Today: {n} card studied", "Today: {n} cards studied", today.reviewed).format(
+                n=today.reviewed
+            ) + " · " + _("{pct}% remembered").format(pct=counts.remembered_percent)
+        else:
+            line = _("Today: nothing studied yet.")
+        line += " · " + ngettext("{n} new card left today", "{n} new cards left today",
+                                 counts.new_left_today).format(n=counts.new_left_today)
+        self.query_one("#today", Static).update(line)
+        table = self.query_one("#decks", DataTable)
+        row = table.cursor_row
+        table.clear()
+        total = counts.total
+        table.add_row(_("All decks"), str(total.new), str(total.learning), str(total.due), key=ALL)
+        for deck in counts.decks:
+            table.add_row(deck.title, str(deck.new), str(deck.learning), str(deck.due), key=deck.deck_id)
+        if row:
+            table.move_cursor(row=min(row, table.row_count - 1))
+        waiting = total.new + total.learning + total.due
+        hint = self.query_one("#home-hint", Static)
+        if not counts.decks:
+            hint.update(_("No decks loaded. Check the deck folder with: vocab-tui decks check"))
+        elif waiting:
+            hint.update(_("Choose a deck with ↑/↓ and press Enter to study."))
+        else:
+            hint.update(_("✓ All done for today. Come back tomorrow!"))
+
+    @on(DataTable.RowSelected, "#decks")
+    def row_chosen(self) -> None:
+        self.action_study()
+
+    def action_study(self) -> None:
+        from .drill import DrillScreen
+
+        table = self.query_one("#decks", DataTable)
+        if table.row_count == 0:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        deck_ids = list(self.vocab.workspace.deck_ids) if key == ALL else [str(key)]
+        self.app.push_screen(DrillScreen(deck_ids))
+
+    def action_profiles(self) -> None:
+        from .profile import ProfileScreen
+
+        self.vocab.learner = None
+        self.app.switch_screen(ProfileScreen())

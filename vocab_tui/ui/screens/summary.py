@@ -1,0 +1,61 @@
+"""The end of a session: what was studied and what comes tomorrow."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer, Label, Static
+
+from ...i18n import N_, _, ngettext
+from ...study import SessionSummary
+from .base import VocabScreen
+
+
+def format_duration(ms: int) -> str:
+    seconds = round(ms / 1000)
+    minutes, seconds = divmod(seconds, 60)
+    if minutes:
+        return _("{m} min {s} s").format(m=minutes, s=seconds)
+    return _("{s} s").format(s=seconds)
+
+
+class SummaryScreen(VocabScreen):
+    BINDINGS = [
+        Binding("enter", "home", N_("Back to decks"), id="summary.home", priority=True),
+        Binding("escape", "home", N_("Back to decks"), id="summary.back", show=False),
+    ]
+
+    def __init__(self, summary: SessionSummary) -> None:
+        super().__init__()
+        self.summary = summary
+
+    def compose(self) -> ComposeResult:
+        s = self.summary
+        yield Static(_("Session finished"), id="topbar")
+        with Vertical(id="summary-box"):
+            if s.studied:
+                yield Label(_("Well done!"), classes="dialog-title")
+            else:
+                yield Label(_("Nothing to study right now."), classes="dialog-title")
+            rows = [
+                (_("Cards studied"), str(s.studied)),
+                (_("Remembered"), f"{s.remembered_percent}%"),
+                (_("Time spent"), format_duration(s.time_ms)),
+                (_("Due by the end of tomorrow"), str(s.due_tomorrow)),
+            ]
+            for name, value in rows:
+                yield Static(f"{name:<30} [b]{value}[/b]", classes="summary-row")
+            if s.learning_later:
+                yield Static(
+                    ngettext(
+                        "{n} card you are learning comes back later today.",
+                        "{n} cards you are learning come back later today.",
+                        s.learning_later,
+                    ).format(n=s.learning_later),
+                    classes="hint",
+                )
+        yield Footer()
+
+    def action_home(self) -> None:
+        self.app.pop_screen()

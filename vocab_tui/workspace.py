@@ -1,0 +1,33 @@
+"""Opening what every command needs: the database and the decks, synced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .clock import Clock
+from .decks import Problem, load_decks
+from .store import Store
+
+
+@dataclass
+class Workspace:
+    store: Store
+    clock: Clock
+    deck_ids: list[str]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> list[str]:
+        return sorted({p.path for p in self.problems})
+
+
+def open_workspace(db_path: Path, deck_dirs: list[Path], clock: Clock) -> Workspace:
+    """Open (or create) the database and bring it in line with the deck files.
+
+    Raises StoreError when the database cannot be used; bad decks never raise.
+    """
+    store = Store(db_path, clock)
+    result = load_decks(deck_dirs)
+    store.sync_decks(result.decks)
+    return Workspace(store, clock, [d.id for d in result.decks], result.problems)
