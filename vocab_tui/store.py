@@ -251,6 +251,18 @@ class Store:
             raise StoreError(_("No learner with id {id}").format(id=learner_id))
         return self._learner(rows[0])
 
+    def update_settings(self, learner_id: int, settings: LearnerSettings) -> Learner:
+        with self._writing() as db:
+            db["learners"].update(
+                learner_id,
+                {
+                    "new_per_day": settings.new_per_day,
+                    "reviews_per_day": settings.reviews_per_day,
+                    "desired_retention": settings.desired_retention,
+                },
+            )
+        return self.learner(learner_id)
+
     @staticmethod
     def _learner(row: dict) -> Learner:
         return Learner(

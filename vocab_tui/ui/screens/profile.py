@@ -79,16 +79,25 @@ class NewProfileScreen(VocabModal):
 
     @on(Input.Submitted, "#name")
     def next_field(self) -> None:
+        if self._name_missing():
+            return
         self.query_one("#unit", Input).focus()
+
+    def _name_missing(self) -> bool:
+        name = self.query_one("#name", Input)
+        if name.value.strip():
+            self.query_one("#dialog-error", Static).update("")
+            return False
+        self.query_one("#dialog-error", Static).update(_("✗ Please write your name."))
+        name.focus()
+        return True
 
     @on(Input.Submitted, "#unit")
     def save(self) -> None:
         name = self.query_one("#name", Input).value.strip()
         unit = self.query_one("#unit", Input).value.strip()
         error = self.query_one("#dialog-error", Static)
-        if not name:
-            error.update(_("✗ Please write your name."))
-            self.query_one("#name", Input).focus()
+        if self._name_missing():
             return
         try:
             learner = self.vocab.store.add_learner(name, unit)

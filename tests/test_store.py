@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from fsrs import Rating
+
+from vocab_tui.decks import load_decks
+from vocab_tui.store import SCHEMA_VERSION, Store, StoreError
+from vocab_tui.study import StudySession
+
+from .conftest import NO_FUZZ, REPO
+from .helpers import write_deck
+
+
+def test_a_new_file_is_migrated_to_the_current_schema(tmp_path, clock):
+    path = tmp_path / "sub" / "dir" / "v.db"
+    store = Store(path, clock)
+    assert path.exists()
+    assert store.schema_version == SCHEMA_VERSION
+    assert {"learners", "decks", "cards", "card_states", "reviews"} <= set(store.db.table_names())
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    store.add_learner("Siti", "Diskominfo")
+    store.close()
+    again = Store(path, clock)  # reopening migrates nothing and keeps the data
+    assert [x.name for x in again.learners()] == ["Siti"]
+
+
+def test_a_database_from_a_newer_version_is_refused_with_a_clear_message(db_path, clock):
+    Store(db_path, clock).db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreError, match="newer version"):
+        Store(db_path, clock)
+
+
+def test_a_file_that_is_not_a_database_gets_a_clear_message_and_is_left_alone(tmp_path, clock):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"this is a shopping list, not a database\n" * 100)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not a vocab-tui database"):
+        Store(path, clock)
+    assert path.read_bytes() == before
+
+
+def test_a_folder_given_as_the_database_path_is_explained(tmp_path, clock):
+    with pytest.raises(StoreError, match="is a folder"):
+        Store(tmp_path, clock)
+
+
+def _sync(store: Store, folder: Path) -> None:
+    store.sync_decks(load_decks([folder]).decks)
+
+
+def test_edited_cards_keep_progress_and_removed_cards_are_retired_not_deleted(tmp_path, clock):
+    folder = tmp_path / "decks"
+    write_deck(folder, "office", 5)
+    store = Store(tmp_path / "v.db", clock)
+    _sync(store, folder)
+    learner = store.add_learner("Budi")
+    session = StudySession(store, learner, ["office"], clock, NO_FUZZ)
+    answered = {}
+    while (card := session.next_card()) is not None and len(answered) < 3:
+        session.answer(Rating.Good)
+        answered[card.stored.card.term] = card.pk
+
+    write_deck(folder, "office", 5, skip={0}, edits={1: "kata satu (diperbaiki)"})
+    _sync(store, folder)
+    retired = store.card(answered["word0"])
+    assert store.db.execute("SELECT retired_at FROM cards WHERE pk = ?", [retired.pk]).fetchone()[0]
+    assert store.card_state(learner.id, retired.pk) is not None  # history and state stay
+    assert any(r["card_pk"] == retired.pk for r in store.reviews(learner.id))
+    edited = store.card(answered["word1"])
+    assert edited.card.translation == "kata satu (diperbaiki)"
+    assert store.card_state(learner.id, edited.pk) is not None  # same identity, same progress
+    counts = {c.deck_id: c for c in store.deck_counts(learner.id, ["office"], clock.now(), clock.now())}
+    assert counts["office"].total == 4
+
+    write_deck(folder, "office", 5)  # the card comes back: un-retired, with its old progress
+    _sync(store, folder)
+    assert store.db.execute("SELECT retired_at FROM cards WHERE pk = ?", [retired.pk]).fetchone()[0] is None
+    assert store.card_state(learner.id, retired.pk) is not None
+
+
+def test_unchanged_deck_files_are_not_written_again(tmp_path, clock):
+    folder = tmp_path / "decks"
+    write_deck(folder, "office", 3)
+    store = Store(tmp_path / "v.db", clock)
+    assert store.sync_decks(load_decks([folder]).decks) == ["office"]
+    assert store.sync_decks(load_decks([folder]).decks) == []
+
+
+KILL_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from datetime import datetime, timezone
+    from pathlib import Path
+    from fsrs import Rating
+    from vocab_tui.clock import FixedClock
+    from vocab_tui.scheduling import SchedulerSettings
+    from vocab_tui.study import StudySession
+    from vocab_tui.workspace import open_workspace
+
+    clock = FixedClock(datetime(2026, 11, 2, 2, tzinfo=timezone.utc))
+    ws = open_workspace(Path(sys.argv[1]), [Path(sys.argv[2])], clock)
+    learner = ws.store.add_learner("Killed")
+    session = StudySession(ws.store, learner, ws.deck_ids, clock, SchedulerSettings(enable_fuzzing=False))
+    n = 0
+    while True:
+        card = session.next_card()
+        if card is None:
+            session = StudySession(ws.store, learner, ws.deck_ids, clock, SchedulerSettings(enable_fuzzing=False))
+            clock.advance(days=1)
+            continue
+        clock.advance(seconds=3)
+        session.answer(Rating.Good)
+        n += 1
+        print(n, card.pk, flush=True)
+    """
+)
+
+
+def test_killing_the_process_mid_session_loses_no_answered_card(tmp_path):
+    folder = tmp_path / "decks"
+    write_deck(folder, "big", 200)
+    db = tmp_path / "v.db"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT, str(db), str(folder)],
+        stdout=subprocess.PIPE, text=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    reported = 0
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        reported = int(line.split()[0])
+        if reported >= 40:
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    saved = conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
+    states = conn.execute("SELECT count(*) FROM card_states").fetchone()[0]
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # Every answer the process reported had already been committed when it was reported.
+    assert saved >= reported >= 40
+    assert states >= 1
+
+
+def test_queue_and_counts_use_indexes_not_scans_of_the_review_log(store):
+    plans = {
+        "due": "SELECT s.* FROM card_states s JOIN cards c ON c.pk = s.card_pk WHERE s.learner_id = 1 "
+        "AND s.state IN (1, 3) AND s.due < 'x' AND c.retired_at IS NULL",
+        "today": "SELECT count(*) FROM reviews WHERE learner_id = 1 AND answered_at >= 'x'",
+        "new": "SELECT c.pk FROM cards c WHERE c.deck_id = 'mini' AND c.retired_at IS NULL AND NOT EXISTS "
+        "(SELECT 1 FROM card_states s WHERE s.learner_id = 1 AND s.card_pk = c.pk) ORDER BY c.position LIMIT 20",
+    }
+    for name, sql in plans.items():
+        plan = " ".join(row[3] for row in store.db.execute("EXPLAIN QUERY PLAN " + sql).fetchall())
+        assert "SCAN reviews" not in plan, (name, plan)
+        assert "SCAN s" not in plan and "SCAN card_states" not in plan, (name, plan)
