@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from .clock import SystemClock
+from .config import Config, ConfigError, load_config
 from .decks import check_deck, deck_files, load_decks
 from .i18n import LANGUAGES, _, detect_language, ngettext, set_language
 from .paths import default_db_path, deck_dirs
@@ -83,8 +84,9 @@ def _report_skipped(problems: list) -> None:
         )
 
 
-def build_cli() -> click.Group:
+def build_cli(config: Config | None = None) -> click.Group:
     """Build the command tree (after the language is chosen, so help texts are translated)."""
+    config = config or Config()
 
     @click.group(
         invoke_without_command=True,
@@ -97,6 +99,7 @@ def build_cli() -> click.Group:
     @click.pass_context
     def main(ctx: click.Context, db: Path | None, deck_dirs: tuple[Path, ...], lang: str | None) -> None:
         obj = _settings(ctx, db, deck_dirs, lang)
+        obj["config"] = config
         if ctx.invoked_subcommand is None:
             _run_app(obj)
 
@@ -195,20 +198,26 @@ def _run_app(obj: dict[str, Any]) -> None:
         _fail(str(err))
     from .ui.app import VocabApp  # deferred: commands that print need no Textual
 
-    VocabApp(workspace).run()
+    VocabApp(workspace, config=obj.get("config")).run()
 
 
-def _early_language(argv: list[str]) -> str:
+def _early_language(argv: list[str], config: Config) -> str:
     """--lang is needed before click parses anything, so that help texts are translated."""
     for i, arg in enumerate(argv):
         if arg == "--lang" and i + 1 < len(argv):
             return argv[i + 1]
         if arg.startswith("--lang="):
             return arg.split("=", 1)[1]
-    return detect_language(dict(os.environ))
+    return detect_language(dict(os.environ), config.language)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    set_language(_early_language(args))
-    build_cli()(args=args, prog_name="vocab-tui")
+    try:
+        config, problem = load_config(), None
+    except ConfigError as err:
+        config, problem = Config(), err
+    set_language(_early_language(args, config))
+    if problem is not None:
+        click.echo(_("Warning: {message}; using the default settings").format(message=problem), err=True)
+    build_cli(config)(args=args, prog_name="vocab-tui")

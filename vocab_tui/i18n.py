@@ -13,18 +13,21 @@ from pathlib import Path
 DOMAIN = "vocab_tui"
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = ("id", "en")
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}  # each in its own language
 DEFAULT_LANGUAGE = "id"
 
 _translation: _gettext.NullTranslations = _gettext.NullTranslations()
 _language = "en"
 
 
-def detect_language(environ: dict[str, str] | None = None) -> str:
-    """Pick the interface language: VOCAB_TUI_LANG, then the locale (id_* -> id), else English."""
+def detect_language(environ: dict[str, str] | None = None, configured: str | None = None) -> str:
+    """Pick the interface language: VOCAB_TUI_LANG, the config file, the locale (id_* -> id), else English."""
     env = os.environ if environ is None else environ
     chosen = env.get("VOCAB_TUI_LANG", "").strip().lower()
     if chosen in LANGUAGES:
         return chosen
+    if configured in LANGUAGES:
+        return str(configured)
     for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         value = env.get(var, "")
         if value:

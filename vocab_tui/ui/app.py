@@ -2,55 +2,168 @@
 
 from __future__ import annotations
 
-from textual.app import App
-from textual.binding import Binding
+from collections.abc import Callable, Iterable
 
-from ..i18n import N_, _
+from rich.align import Align
+from rich.text import Text
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.command import CommandList, CommandPalette
+from textual.screen import Screen
+from textual.widgets.option_list import Option
+
+from ..config import Config
+from ..i18n import LANGUAGE_NAMES, N_, _, current_language, set_language
 from ..models import Learner
 from ..scheduling import SchedulerSettings
 from ..workspace import Workspace
 from .keys import localize_bindings
+from .themes import HIGH_CONTRAST, THEMES
+
+
+class VocabPalette(CommandPalette):
+    """Textual's command palette, speaking the interface language."""
+
+    BINDINGS = [
+        Binding("escape", "escape", N_("Close the command palette")),
+        Binding("down", "cursor_down", N_("Next command"), show=False),
+        Binding("pagedown", "command_list('page_down')", N_("Next page"), show=False),
+        Binding("pageup", "command_list('page_up')", N_("Previous page"), show=False),
+        Binding("up", "command_list('cursor_up')", N_("Previous command"), show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(placeholder=_("Type a command…"), id="--command-palette")
+        localize_bindings(self)
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(Align.center(Text(_("No matching command"), style="not bold")),
+                           disabled=True, id=self._NO_MATCHES)
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
 
 
 class VocabApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "vocab-tui"
-    ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
         Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True),
         Binding("question_mark", "help", N_("Help"), id="help"),
+        Binding("ctrl+p", "command_palette", N_("Commands"), id="commands", show=False, priority=True),
     ]
 
-    def __init__(self, workspace: Workspace, settings: SchedulerSettings | None = None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        settings: SchedulerSettings | None = None,
+        config: Config | None = None,
+    ) -> None:
         super().__init__()
         self.workspace = workspace
         self.store = workspace.store
         self.clock = workspace.clock
         self.scheduler_settings = settings or SchedulerSettings()
+        self.config = config or Config()
         self.learner: Learner | None = None
         localize_bindings(self)
 
     def on_mount(self) -> None:
         from .screens.profile import ProfileScreen
 
-        self.title = "vocab-tui"
+        self.register_theme(HIGH_CONTRAST)
+        self.use_theme(self.config.theme)
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
         self.push_screen(ProfileScreen())
+        self.announce_skipped_decks()
+
+    def use_theme(self, name: str) -> None:
+        self.theme_name = name
+        self.theme = THEMES[name][0]
+
+    def announce_skipped_decks(self) -> None:
         for path in self.workspace.skipped:
             problems = [p for p in self.workspace.problems if p.path == path]
             first = problems[0]
-            self.notify(
-                _("{path} was skipped: line {line}: {message}").format(
-                    path=path, line=first.line, message=first.message
-                )
-                + (" " + _("(and {n} more; run 'vocab-tui decks check')").format(n=len(problems) - 1)
-                   if len(problems) > 1 else ""),
-                title=_("Deck skipped"),
-                severity="warning",
-                timeout=15,
+            message = _("{path} was skipped: line {line}: {message}").format(
+                path=path, line=first.line, message=first.message
             )
+            if len(problems) > 1:
+                message += " " + _("(and {n} more; run 'vocab-tui decks check')").format(n=len(problems) - 1)
+            self.notify(message, title=_("Deck skipped"), severity="warning", timeout=15)
+
+    # -- actions offered everywhere -----------------------------------------------------------
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def action_command_palette(self) -> None:
+        if not CommandPalette.is_open(self):
+            self.push_screen(VocabPalette())
+
+    def action_switch_language(self) -> None:
+        set_language("en" if current_language() == "id" else "id")
+        localize_bindings(self)
+        self.restart_screens()
+        self.notify(_("Interface language: {language}").format(language=LANGUAGE_NAMES[current_language()]),
+                    timeout=4)
+
+    def action_cycle_theme(self) -> None:
+        names = list(THEMES)
+        self.use_theme(names[(names.index(self.theme_name) + 1) % len(names)])
+        self.notify(_("Theme: {name}").format(name=_(THEMES[self.theme_name][1])), timeout=4)
+
+    def action_switch_profile(self) -> None:
+        from .screens.profile import ProfileScreen
+
+        self.learner = None
+        self._reset_to(ProfileScreen())
+
+    def action_study_all(self) -> None:
+        from .screens.drill import DrillScreen
+        from .screens.home import HomeScreen
+
+        if self.learner is None:
+            self.notify(_("Choose your profile first."), severity="warning")
+            return
+        self._reset_to(HomeScreen())
+        self.push_screen(DrillScreen(list(self.workspace.deck_ids)))
+
+    def restart_screens(self) -> None:
+        """Build the screens again (after a language change), keeping the learner."""
+        from .screens.home import HomeScreen
+        from .screens.profile import ProfileScreen
+
+        self._reset_to(HomeScreen() if self.learner else ProfileScreen())
+
+    def _reset_to(self, screen: Screen) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(screen)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        commands: list[tuple[str, str, Callable[[], object]]] = []
+        if self.learner is not None:
+            commands.append((_("Study all decks"), _("Start a session with every deck"), self.action_study_all))
+        commands += [
+            (_("Switch profile"), _("Choose another learner"), self.action_switch_profile),
+            (_("Language: Bahasa Indonesia / English"), _("Switch the interface language"),
+             self.action_switch_language),
+            (_("Theme"), _("Default, high contrast, or terminal colours only"), self.action_cycle_theme),
+            (_("Help"), _("The keys of this screen"), self.action_help),
+            (_("Quit"), _("Close vocab-tui; your progress is already saved"), self.exit),
+        ]
+        for title, help_text, callback in commands:
+            yield SystemCommand(title, help_text, callback)

@@ -1,0 +1,74 @@
+"""One settings object, read from the user's config file (TOML).
+
+    # ~/.config/vocab-tui/config.toml
+    language = "id"          # id or en; --lang and VOCAB_TUI_LANG override it
+    theme = "high-contrast"  # default, high-contrast or ansi
+    [keys]                   # remap any key binding by its id
+    "drill.again" = "1,j"
+    "drill.reveal" = "space,enter"
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from platformdirs import user_config_path
+
+from .i18n import LANGUAGES, _
+
+THEMES = ("default", "high-contrast", "ansi")
+
+
+class ConfigError(Exception):
+    """The config file cannot be used; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Config:
+    language: str | None = None
+    theme: str = "default"
+    keys: dict[str, str] = field(default_factory=dict)
+    path: Path | None = None
+
+
+def config_path() -> Path:
+    env = os.environ.get("VOCAB_TUI_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    return user_config_path("vocab-tui", appauthor=False) / "config.toml"
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the config file; a missing file means the defaults."""
+    path = path or config_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Config(path=path)
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(_("Cannot read the config file {path}: {reason}").format(path=path, reason=err)) from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(_("The config file {path} is not valid TOML: {reason}").format(path=path, reason=err)) from None
+    language = data.get("language")
+    if language is not None and language not in LANGUAGES:
+        raise ConfigError(
+            _("{path}: 'language' must be one of {choices}, not '{value}'").format(
+                path=path, choices=", ".join(LANGUAGES), value=language
+            )
+        )
+    theme = data.get("theme", "default")
+    if theme not in THEMES:
+        raise ConfigError(
+            _("{path}: 'theme' must be one of {choices}, not '{value}'").format(
+                path=path, choices=", ".join(THEMES), value=theme
+            )
+        )
+    keys = data.get("keys", {})
+    if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
+        raise ConfigError(
+            _("{path}: [keys] must map binding ids to keys, like \"drill.again\" = \"1,j\"").format(path=path)
+        )
+    return Config(language=language, theme=theme, keys=dict(keys), path=path)
