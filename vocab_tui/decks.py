@@ -200,7 +200,17 @@ class _Checker:
             if key not in items:
                 self.add(where, _("{what} is missing the required key '{key}'").format(what=what, key=key))
 
+    def foreign_tag(self, node: yaml.Node, key: str) -> bool:
+        """Report YAML tags such as !!python/object: decks are plain data."""
+        if node.tag.startswith("tag:yaml.org,2002:") and "python" not in node.tag:
+            return False
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        self.add(node, _("'{key}' uses the YAML tag {tag}, which decks may not use; remove it").format(key=key, tag=tag))
+        return True
+
     def text(self, node: yaml.Node, key: str, *, allow_number: bool = False) -> str | None:
+        if self.foreign_tag(node, key):
+            return None
         if isinstance(node, yaml.ScalarNode):
             if node.tag == _STR or (allow_number and node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")):
                 value = node.value.strip()
@@ -224,6 +234,8 @@ class _Checker:
         return None
 
     def tags(self, node: yaml.Node, key: str) -> tuple[str, ...]:
+        if self.foreign_tag(node, key):
+            return ()
         if not isinstance(node, yaml.SequenceNode):
             self.add(node, _("'{key}' must be a list, like [spbe, security]").format(key=key))
             return ()
@@ -237,7 +249,8 @@ def _decode(path: Path, raw: bytes, checker: _Checker) -> str | None:
     except UnicodeDecodeError as err:
         before = raw[: err.start]
         line = before.count(b"\n") + 1
-        column = err.start - (before.rfind(b"\n") + 1) + 1
+        line_start = before[before.rfind(b"\n") + 1 :]
+        column = len(line_start.decode("utf-8", errors="replace")) + 1
         checker.problems.append(
             Problem(
                 str(path),
@@ -269,10 +282,24 @@ def check_deck(path: Path, raw: bytes | None = None) -> tuple[Deck | None, list[
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         reason = err.problem or err.context or "invalid YAML"
+        if err.context and err.context_mark and err.problem_mark:
+            reason += " " + _("({context} at line {line}, column {column})").format(
+                context=err.context, line=err.context_mark.line + 1, column=err.context_mark.column + 1
+            )
         checker.add(mark, _("not valid YAML: {reason}").format(reason=reason))
         return None, checker.problems
+    except yaml.reader.ReaderError as err:
+        before = text[: err.position]
+        line = before.count("\n") + 1
+        column = err.position - (before.rfind("\n") + 1) + 1
+        checker.problems.append(
+            Problem(str(path), line, column,
+                    _("character {code} is not allowed in YAML; delete it (it is often pasted in from a word processor)")
+                    .format(code=f"U+{err.character:04X}" if isinstance(err.character, int) else repr(err.character)))
+        )
+        return None, checker.problems
     except yaml.YAMLError as err:
-        checker.add(None, _("not valid YAML: {reason}").format(reason=err))
+        checker.add(None, _("not valid YAML: {reason}").format(reason=" ".join(str(err).split())))
         return None, checker.problems
     if root is None:
         checker.add(None, _("the file is empty; a deck needs a 'deck:' header and a 'cards:' list"))
@@ -382,16 +409,17 @@ def _check_cards(checker: _Checker, node: yaml.Node, deck_id: str) -> list[Card]
                 items["id"][1],
                 _("card id '{id}' may use only lowercase letters, digits and dashes").format(id=values["id"]),
             )
+        term_repeats = isinstance(term, str) and term.casefold() in seen_terms
         if isinstance(card_id, str):
             where = items["id"][1] if "id" in items else items["term"][1]
-            if card_id in seen_ids:
+            if card_id in seen_ids and ("id" in items or not term_repeats):
                 checker.add(
                     where,
                     _("duplicate card id '{id}' (card {first} has it too); give one of them an 'id:'").format(
                         id=card_id, first=seen_ids[card_id]
                     ),
                 )
-            else:
+            elif card_id not in seen_ids:
                 seen_ids[card_id] = position + 1
         if isinstance(term, str):
             folded = term.casefold()

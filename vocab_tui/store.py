@@ -154,6 +154,11 @@ class Store:
     def _open(self) -> Database:
         where = str(self.path)
         if where != ":memory:":
+            blocker = next((p for p in self.path.parents if p.exists()), None)
+            if blocker is not None and not blocker.is_dir():
+                raise StoreError(
+                    _("Cannot use {path}: {blocker} is a file, not a folder").format(path=self.path, blocker=blocker)
+                )
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as err:

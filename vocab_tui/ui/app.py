@@ -153,6 +153,10 @@ class VocabApp(App[None]):
             self.pop_screen()
         self.switch_screen(screen)
 
+    def get_key_display(self, binding: Binding) -> str:
+        display = super().get_key_display(binding)
+        return {"space": _("space"), "esc": _("esc")}.get(display, display)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         commands: list[tuple[str, str, Callable[[], object]]] = []
         if self.learner is not None:

@@ -16,6 +16,20 @@ from ...store import StoreError
 from ...study import StudySession
 from .base import VocabScreen
 
+PART_OF_SPEECH_LABELS = {
+    "noun": N_("noun"),
+    "verb": N_("verb"),
+    "adjective": N_("adjective"),
+    "adverb": N_("adverb"),
+    "preposition": N_("preposition"),
+    "conjunction": N_("conjunction"),
+    "pronoun": N_("pronoun"),
+    "determiner": N_("determiner"),
+    "interjection": N_("interjection"),
+    "phrasal verb": N_("phrasal verb"),
+    "phrase": N_("phrase"),
+    "idiom": N_("idiom"),
+}
 GRADE_NAMES = {
     Rating.Again: N_("Again"),
     Rating.Hard: N_("Hard"),
@@ -83,7 +97,7 @@ class DrillScreen(VocabScreen):
         c = card.stored.card
         self.query_one("#card-badge", Static).update(_("NEW") if card.is_new else "")
         self.query_one("#term", Static).update(escape(c.term))
-        info = [x for x in (c.ipa, _(c.part_of_speech) if c.part_of_speech else None, c.level) if x]
+        info = [x for x in (c.ipa, _(PART_OF_SPEECH_LABELS.get(c.part_of_speech, c.part_of_speech)) if c.part_of_speech else None, c.level) if x]
         self.query_one("#term-info", Static).update(escape(" · ".join(info)))
         self.query_one("#translation", Static).update(escape(c.translation))
         meaning = escape(c.definition)

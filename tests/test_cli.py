@@ -1,0 +1,246 @@
+"""Tests of the click command line (`vocab_tui.cli.build_cli`)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from vocab_tui.cli import build_cli
+from vocab_tui.i18n import set_language
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = REPO_ROOT / "tests" / "fixtures"
+PROBLEM_LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<column>\d+): (?P<message>.+)$")
+
+GOOD_DECK = (
+    "deck:\n"
+    "  id: good\n"
+    "  title: Good deck\n"
+    "cards:\n"
+    "  - term: download\n"
+    "    translation: unduh\n"
+    "    definition: To copy a file from the internet.\n"
+    "    example: Download the form.\n"
+)
+BROKEN_DECK = (
+    "deck:\n"
+    "  id: broken\n"
+    "  title: Broken deck\n"
+    "cards:\n"
+    "  - term: yes\n"  # 5:11 must be text
+    "    translation: ya\n"
+    "    definition: A word for agreeing.\n"
+    "    example: Yes, I will come.\n"
+    "    level: D1\n"  # 9:12 not a CEFR level
+)
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("VOCAB_TUI_DB", "VOCAB_TUI_DECKS", "VOCAB_TUI_LANG"):
+        monkeypatch.delenv(var, raising=False)
+    set_language("en")
+
+
+def invoke(args: list[str], **kwargs) -> Result:
+    return CliRunner().invoke(build_cli(), args, **kwargs)
+
+
+def assert_clean_exit(result: Result, code: int) -> None:
+    """Exit with `code` through sys.exit, never through an uncaught exception."""
+    assert result.exit_code == code, (result.output, result.exception)
+    if code == 0:
+        assert result.exception is None
+    else:
+        assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+
+
+@pytest.fixture
+def broken_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    (folder / "a-good.yaml").write_text(GOOD_DECK, encoding="utf-8")
+    (folder / "b-broken.yaml").write_text(BROKEN_DECK, encoding="utf-8")
+    return folder
+
+
+# -- decks check -----------------------------------------------------------------------------
+
+
+def test_decks_check_fixtures_has_no_problems() -> None:
+    result = invoke(["decks", "check", str(FIXTURES)])
+    assert_clean_exit(result, 0)
+    assert result.stdout == ""
+    assert "1 file checked" in result.stderr
+    assert "no problems" in result.stderr
+
+
+def test_decks_check_broken_folder_prints_one_line_per_problem(broken_folder: Path) -> None:
+    result = invoke(["decks", "check", str(broken_folder)])
+    assert_clean_exit(result, 1)
+
+    broken = str(broken_folder / "b-broken.yaml")
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2, result.stdout
+    parsed = [PROBLEM_LINE.match(line) for line in lines]
+    assert all(parsed), lines
+    assert [(m["path"], int(m["line"]), int(m["column"])) for m in parsed] == [(broken, 5, 11), (broken, 9, 12)]
+    assert "'term' must be text" in parsed[0]["message"]
+    assert "level 'D1'" in parsed[1]["message"]
+    # the summary goes to stderr, so stdout stays machine-readable
+    assert "2 files checked: 2 problems in 1 file" in result.stderr
+
+
+def test_decks_check_a_single_file(broken_folder: Path) -> None:
+    result = invoke(["decks", "check", str(broken_folder / "a-good.yaml")])
+    assert_clean_exit(result, 0)
+    assert "no problems" in result.stderr
+
+
+def test_decks_check_missing_path_is_a_usage_error() -> None:
+    result = invoke(["decks", "check", "/no/such/path"])
+    assert result.exit_code == 2
+    assert "/no/such/path" in result.stderr
+    assert "does not exist" in result.stderr
+    assert "Traceback" not in result.output
+
+
+# -- decks list ------------------------------------------------------------------------------
+
+
+def test_decks_list_with_extra_folder_shows_the_mini_deck() -> None:
+    result = invoke(["decks", "list", "--decks", str(FIXTURES)])
+    assert_clean_exit(result, 0)
+    header, *rows = result.stdout.splitlines()
+    assert header.split() == ["ID", "TITLE", "CARDS", "FILE"]
+    mini = [row for row in rows if row.startswith("mini ")]
+    assert len(mini) == 1, result.stdout
+    assert re.match(r"^mini\s+Mini deck\s+8\s+\S*mini\.yaml$", mini[0]), mini[0]
+
+
+def test_decks_list_skips_a_broken_deck_and_lists_the_good_one(broken_folder: Path) -> None:
+    result = invoke(["decks", "list", "--decks", str(broken_folder)])
+    assert_clean_exit(result, 0)
+    assert re.search(r"^good\s+Good deck\s+1\s", result.stdout, re.MULTILINE), result.stdout
+    deck_ids = [line.split()[0] for line in result.stdout.splitlines()[1:-1]]
+    assert "good" in deck_ids and "broken" not in deck_ids
+    broken = str(broken_folder / "b-broken.yaml")
+    assert f"{broken}:5:11: " in result.stderr
+    assert f"{broken}:9:12: " in result.stderr
+    assert "1 deck file was skipped" in result.stderr
+
+
+# -- learners --------------------------------------------------------------------------------
+
+
+def test_learners_add_then_list(tmp_path: Path) -> None:
+    db = tmp_path / "v.db"
+    added = invoke(["learners", "add", "Siti Rahma", "--unit", "Diskominfo", "--db", str(db)])
+    assert_clean_exit(added, 0)
+    assert "Siti Rahma" in added.stdout and "Diskominfo" in added.stdout
+    assert db.is_file()
+
+    listed = invoke(["learners", "list", "--db", str(db)])
+    assert_clean_exit(listed, 0)
+    assert re.search(r"^1\s+Siti Rahma\s+Diskominfo\s+\d{4}-\d{2}-\d{2}$", listed.stdout, re.MULTILINE), listed.stdout
+
+
+def test_learners_list_on_a_new_database_says_how_to_add_one(tmp_path: Path) -> None:
+    result = invoke(["learners", "list", "--db", str(tmp_path / "new.db")])
+    assert_clean_exit(result, 0)
+    assert "No learners yet" in result.stdout
+    assert "learners add" in result.stdout
+
+
+def test_learner_without_a_name_is_an_error(tmp_path: Path) -> None:
+    result = invoke(["learners", "add", "   ", "--db", str(tmp_path / "v.db")])
+    assert_clean_exit(result, 1)
+    assert result.stderr.splitlines() == ["Error: A learner needs a name"]
+
+
+def test_db_option_given_to_the_group(tmp_path: Path) -> None:
+    db = tmp_path / "v.db"
+    assert_clean_exit(invoke(["--db", str(db), "learners", "add", "Siti Rahma", "--unit", "Diskominfo"]), 0)
+    result = invoke(["--db", str(db), "learners", "list"])
+    assert_clean_exit(result, 0)
+    assert re.search(r"Siti Rahma\s+Diskominfo", result.stdout), result.stdout
+
+
+def test_subcommand_db_option_wins_over_the_group(tmp_path: Path) -> None:
+    group_db, command_db = tmp_path / "group.db", tmp_path / "command.db"
+    assert_clean_exit(invoke(["learners", "add", "Siti Rahma", "--db", str(group_db)]), 0)
+    result = invoke(["--db", str(group_db), "learners", "list", "--db", str(command_db)])
+    assert_clean_exit(result, 0)
+    assert "Siti Rahma" not in result.stdout
+    assert "No learners yet" in result.stdout
+
+
+def test_db_from_environment_variable(tmp_path: Path) -> None:
+    db = tmp_path / "env.db"
+    env = {"VOCAB_TUI_DB": str(db)}
+    assert_clean_exit(invoke(["learners", "add", "Siti Rahma", "--unit", "Diskominfo"], env=env), 0)
+    assert db.is_file()
+    result = invoke(["learners", "list"], env=env)
+    assert_clean_exit(result, 0)
+    assert re.search(r"Siti Rahma\s+Diskominfo", result.stdout), result.stdout
+
+
+def _parent_is_a_file(tmp_path: Path) -> tuple[Path, Path, bytes]:
+    blocker = tmp_path / "notes.txt"
+    blocker.write_bytes(b"just a text file\n")
+    return blocker / "v.db", blocker, blocker.read_bytes()
+
+
+def _garbage_file(tmp_path: Path) -> tuple[Path, Path, bytes]:
+    garbage = tmp_path / "v.db"
+    garbage.write_bytes(b"This is not a SQLite database, just some bytes.\n" * 100)
+    return garbage, garbage, garbage.read_bytes()
+
+
+def _a_folder(tmp_path: Path) -> tuple[Path, Path, bytes | None]:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    return folder, folder, None
+
+
+@pytest.mark.parametrize("make", [_parent_is_a_file, _garbage_file, _a_folder], ids=["parent-is-file", "garbage", "folder"])
+@pytest.mark.parametrize("command", [["learners", "list"], ["learners", "add", "Siti Rahma"]], ids=["list", "add"])
+def test_unusable_database_is_one_clear_error(tmp_path: Path, make, command: list[str]) -> None:
+    db, existing, before = make(tmp_path)
+
+    result = invoke([*command, "--db", str(db)])
+
+    assert_clean_exit(result, 1)
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: ")
+    assert str(existing) in lines[0]
+    if before is not None:
+        assert existing.read_bytes() == before, "the user's file was changed"
+
+
+# -- the real entry point --------------------------------------------------------------------
+
+
+def test_python_dash_m_entry_point() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VOCAB_TUI_")}
+    env["VOCAB_TUI_LANG"] = "en"
+    proc = subprocess.run(
+        [sys.executable, "-m", "vocab_tui", "decks", "check", "tests/fixtures"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "no problems" in proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
