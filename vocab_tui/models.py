@@ -17,6 +17,7 @@ class LearnerSettings:
     new_per_day: int = 20
     reviews_per_day: int = 200
     desired_retention: float = 0.90
+    default_mode: str = "mixed"
 
 
 @dataclass(frozen=True)

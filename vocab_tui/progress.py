@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
 
-from .clock import Clock
+from .clock import Clock, parse_iso
 from .models import DayProgress, DeckCounts, Learner
 from .scheduling import SchedulerSettings, day_end, day_start, remaining
 from .store import Store
@@ -48,3 +51,78 @@ def home_counts(
         sum(c.total for c in raw),
     )
     return HomeCounts(decks, total, today, new_left)
+
+
+# -- the learner's statistics -------------------------------------------------------------------
+
+MATURE_DAYS = 21
+
+
+@dataclass(frozen=True)
+class LearnerStats:
+    today: date
+    streak: int
+    daily: dict[date, int]  # reviews on each study day
+    reviews_per_day: list[int]  # the last 30 study days, oldest first, today last
+    forecast: list[int]  # cards falling due on each of the next 30 days, today first (overdue in today)
+    retention: float | None  # true retention of mature cards, None without enough reviews
+    retention_reviews: int
+    known: int
+    mature: int
+
+
+def study_date(moment: datetime, tz: tzinfo, hour: int) -> date:
+    """The study day (a local date) that `moment` belongs to: before `hour`:00 counts as the day before."""
+    return (moment.astimezone(tz) - timedelta(hours=hour)).date()
+
+
+def streak(days: set[date] | frozenset[date], today: date) -> int:
+    """Consecutive study days up to today (or up to yesterday, while today is still open)."""
+    current = today if today in days else today - timedelta(days=1)
+    count = 0
+    while current in days:
+        count += 1
+        current -= timedelta(days=1)
+    return count
+
+
+def true_retention(history: list[dict], tz: tzinfo, hour: int) -> tuple[float | None, int]:
+    """Share of first-of-the-day reviews of mature cards (interval >= 21 days) not answered Again."""
+    seen: set[tuple[int, date]] = set()
+    passed = total = 0
+    for review in history:
+        if review["state_before"] != 2 or not review["card_before"]:
+            continue
+        before = json.loads(review["card_before"])
+        if not before.get("last_review"):
+            continue
+        interval = parse_iso(before["due"]) - parse_iso(before["last_review"])
+        if interval < timedelta(days=MATURE_DAYS):
+            continue
+        key = (review["card_pk"], study_date(parse_iso(review["answered_at"]), tz, hour))
+        if key in seen:
+            continue
+        seen.add(key)
+        total += 1
+        passed += review["rating"] > 1
+    return (passed / total if total else None), total
+
+
+def learner_stats(
+    store: Store, learner: Learner, deck_ids: list[str], clock: Clock, settings: SchedulerSettings, days: int = 30
+) -> LearnerStats:
+    now = clock.now()
+    hour = settings.day_starts_at
+    today = study_date(now, clock.tz, hour)
+    history = store.review_history(learner.id)
+    per_day: Counter[date] = Counter(study_date(parse_iso(r["answered_at"]), clock.tz, hour) for r in history)
+    recent = [per_day.get(today - timedelta(days=offset), 0) for offset in range(days - 1, -1, -1)]
+    forecast = [0] * days
+    for due in store.due_dates(learner.id, deck_ids):
+        offset = (study_date(due, clock.tz, hour) - today).days
+        if offset < days:
+            forecast[max(0, offset)] += 1
+    retention, basis = true_retention(history, clock.tz, hour)
+    known, mature = store.known_words(learner.id, MATURE_DAYS)
+    return LearnerStats(today, streak(set(per_day), today), dict(per_day), recent, forecast, retention, basis,
+                        known, mature)

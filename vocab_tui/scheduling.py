@@ -26,6 +26,7 @@ class SchedulerSettings:
     enable_fuzzing: bool = True
     day_starts_at: int = 4  # local hour at which a new study day begins
     learn_ahead: timedelta = timedelta(minutes=20)
+    leech_threshold: int = 8  # lapses after which a card is marked a leech
 
 
 def make_scheduler(settings: SchedulerSettings, desired_retention: float = 0.9) -> Scheduler:

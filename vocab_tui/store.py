@@ -132,8 +132,25 @@ def _schema_v1(db: Database) -> None:
     db["reviews"].create_index(["card_pk"])
 
 
+def _schema_v2(db: Database) -> None:
+    """Suspended and buried cards; each learner's default study mode."""
+    db["card_flags"].create(
+        {"learner_id": int, "card_pk": int, "suspended": int, "buried_until": str},
+        pk=("learner_id", "card_pk"),
+        defaults={"suspended": 0},
+        foreign_keys=[("learner_id", "learners", "id"), ("card_pk", "cards", "pk")],
+    )
+    db["learners"].add_column("default_mode", str, not_null_default="mixed")
+
+
 # Forward migrations, in order: index i takes a database from user_version i to i + 1.
-MIGRATIONS: list[Callable[[Database], None]] = [_schema_v1]
+MIGRATIONS: list[Callable[[Database], None]] = [_schema_v1, _schema_v2]
+
+# A card the learner has suspended, or buried until later, stays out of every queue.
+_AVAILABLE = (
+    "NOT EXISTS (SELECT 1 FROM card_flags f WHERE f.learner_id = {learner} AND f.card_pk = {card} "
+    "AND (f.suspended = 1 OR f.buried_until > {now}))"
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -264,6 +281,7 @@ class Store:
                     "new_per_day": settings.new_per_day,
                     "reviews_per_day": settings.reviews_per_day,
                     "desired_retention": settings.desired_retention,
+                    "default_mode": settings.default_mode,
                 },
             )
         return self.learner(learner_id)
@@ -279,6 +297,7 @@ class Store:
                 new_per_day=row["new_per_day"],
                 reviews_per_day=row["reviews_per_day"],
                 desired_retention=row["desired_retention"],
+                default_mode=row["default_mode"],
             ),
         )
 
@@ -423,12 +442,19 @@ class Store:
         self, learner_id: int, deck_ids: list[str], states: tuple[State, ...], due_before: datetime
     ) -> list[FSRSCard]:
         """The learner's active cards in `states` due before `due_before`, earliest first."""
+        available = _AVAILABLE.format(learner="s.learner_id", card="s.card_pk", now=":now")
         rows = self.db.query(
             "SELECT s.* FROM card_states s JOIN cards c ON c.pk = s.card_pk "
-            "WHERE s.learner_id = ? AND s.state IN (SELECT value FROM json_each(?)) AND s.due < ? "
-            "AND c.retired_at IS NULL AND c.deck_id IN (SELECT value FROM json_each(?)) "
-            "ORDER BY s.due",
-            [learner_id, json.dumps([int(s) for s in states]), iso(due_before), json.dumps(deck_ids)],
+            "WHERE s.learner_id = :learner AND s.state IN (SELECT value FROM json_each(:states)) "
+            "AND s.due < :before AND c.retired_at IS NULL "
+            f"AND c.deck_id IN (SELECT value FROM json_each(:decks)) AND {available} ORDER BY s.due",
+            {
+                "learner": learner_id,
+                "states": json.dumps([int(s) for s in states]),
+                "before": iso(due_before),
+                "decks": json.dumps(deck_ids),
+                "now": iso(self.clock.now()),
+            },
         )
         return [self._fsrs_card(row) for row in rows]
 
@@ -436,11 +462,12 @@ class Store:
         """Keys of cards of `deck_id` the learner has never studied, in deck order."""
         if limit <= 0:
             return []
+        available = _AVAILABLE.format(learner=":learner", card="c.pk", now=":now")
         rows = self.db.execute(
-            "SELECT c.pk FROM cards c WHERE c.deck_id = ? AND c.retired_at IS NULL "
-            "AND NOT EXISTS (SELECT 1 FROM card_states s WHERE s.learner_id = ? AND s.card_pk = c.pk) "
-            "ORDER BY c.position LIMIT ?",
-            [deck_id, learner_id, limit],
+            "SELECT c.pk FROM cards c WHERE c.deck_id = :deck AND c.retired_at IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM card_states s WHERE s.learner_id = :learner AND s.card_pk = c.pk) "
+            f"AND {available} ORDER BY c.position LIMIT :limit",
+            {"deck": deck_id, "learner": learner_id, "limit": limit, "now": iso(self.clock.now())},
         )
         return [row[0] for row in rows]
 
@@ -494,11 +521,31 @@ class Store:
             "AND c.deck_id IN (SELECT value FROM json_each(:decks)) GROUP BY c.deck_id",
             {"learner": learner_id, "end": iso(day_end), "decks": json.dumps(deck_ids)},
         ).fetchall()
+        hidden = dict(
+            self.db.execute(
+                "SELECT c.deck_id, sum(s.card_pk IS NULL) FROM card_flags f JOIN cards c ON c.pk = f.card_pk "
+                "LEFT JOIN card_states s ON s.learner_id = f.learner_id AND s.card_pk = f.card_pk "
+                "WHERE f.learner_id = :learner AND (f.suspended = 1 OR f.buried_until > :now) "
+                "AND c.retired_at IS NULL GROUP BY c.deck_id",
+                {"learner": learner_id, "now": iso(now)},
+            ).fetchall()
+        )
+        flagged_due = dict(
+            self.db.execute(
+                "SELECT c.deck_id, count(*) FROM card_flags f JOIN cards c ON c.pk = f.card_pk "
+                "JOIN card_states s ON s.learner_id = f.learner_id AND s.card_pk = f.card_pk "
+                "WHERE f.learner_id = :learner AND (f.suspended = 1 OR f.buried_until > :now) "
+                "AND c.retired_at IS NULL AND s.due < :end AND s.state = 2 GROUP BY c.deck_id",
+                {"learner": learner_id, "now": iso(now), "end": iso(day_end)},
+            ).fetchall()
+        )
         by_deck = {deck_id: (seen, learning or 0, due or 0) for deck_id, seen, learning, due in rows}
         counts = []
         for info in infos:
             seen, learning, due = by_deck.get(info.id, (0, 0, 0))
-            counts.append(DeckCounts(info.id, info.title, info.card_count - seen, learning, due, info.card_count))
+            new = info.card_count - seen - (hidden.get(info.id) or 0)
+            due -= flagged_due.get(info.id) or 0
+            counts.append(DeckCounts(info.id, info.title, new, learning, due, info.card_count))
         return counts
 
     def day_progress(self, learner_id: int, since: datetime) -> DayProgress:
@@ -523,3 +570,115 @@ class Store:
     def reviews(self, learner_id: int) -> list[dict]:
         """The learner's review log, oldest first (for tests, undo and exports)."""
         return list(self.db.query("SELECT * FROM reviews WHERE learner_id = ? ORDER BY id", [learner_id]))
+
+    # -- undo, suspend, bury ------------------------------------------------------------------
+
+    def undo_review(self, review_id: int) -> FSRSCard | None:
+        """Take back one answer: restore the card's state before it and delete the review, atomically."""
+        rows = list(self.db.query("SELECT * FROM reviews WHERE id = ?", [review_id]))
+        if not rows:
+            raise StoreError(_("That answer was already taken back"))
+        review = rows[0]
+        before = FSRSCard.from_dict(json.loads(review["card_before"])) if review["card_before"] else None
+        lapsed = review["state_before"] == int(State.Review) and review["rating"] == 1
+        with self._writing() as db:
+            if before is None:
+                db.execute(
+                    "DELETE FROM card_states WHERE learner_id = ? AND card_pk = ?",
+                    [review["learner_id"], review["card_pk"]],
+                )
+            else:
+                db.execute(
+                    "UPDATE card_states SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, "
+                    "last_review = ?, reps = max(0, reps - 1), lapses = max(0, lapses - ?) "
+                    "WHERE learner_id = ? AND card_pk = ?",
+                    [
+                        int(before.state), before.step, before.stability, before.difficulty, iso(before.due),
+                        iso(before.last_review) if before.last_review else None, int(lapsed),
+                        review["learner_id"], review["card_pk"],
+                    ],
+                )
+            db.execute("DELETE FROM reviews WHERE id = ?", [review_id])
+        return before
+
+    def set_suspended(self, learner_id: int, card_pk: int, suspended: bool) -> None:
+        with self._writing() as db:
+            db.execute(
+                "INSERT INTO card_flags (learner_id, card_pk, suspended) VALUES (?, ?, ?) "
+                "ON CONFLICT (learner_id, card_pk) DO UPDATE SET suspended = excluded.suspended",
+                [learner_id, card_pk, int(suspended)],
+            )
+
+    def bury(self, learner_id: int, card_pk: int, until: datetime) -> None:
+        with self._writing() as db:
+            db.execute(
+                "INSERT INTO card_flags (learner_id, card_pk, buried_until) VALUES (?, ?, ?) "
+                "ON CONFLICT (learner_id, card_pk) DO UPDATE SET buried_until = excluded.buried_until",
+                [learner_id, card_pk, iso(until)],
+            )
+
+    def is_suspended(self, learner_id: int, card_pk: int) -> bool:
+        row = self.db.execute(
+            "SELECT suspended FROM card_flags WHERE learner_id = ? AND card_pk = ?", [learner_id, card_pk]
+        ).fetchone()
+        return bool(row and row[0])
+
+    # -- browsing -----------------------------------------------------------------------------
+
+    def search_cards(self, query: str, deck_ids: list[str], limit: int = 100) -> list[StoredCard]:
+        """Active cards whose term or translation contains `query` (any case); terms that start with it first."""
+        needle = query.strip().lower()
+        like = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self.db.query(
+            "SELECT * FROM cards WHERE retired_at IS NULL AND deck_id IN (SELECT value FROM json_each(:decks)) "
+            "AND (lower(term) LIKE :like ESCAPE '\\' OR lower(translation) LIKE :like ESCAPE '\\') "
+            "ORDER BY lower(term) NOT LIKE :prefix ESCAPE '\\', lower(term) LIMIT :limit",
+            {"decks": json.dumps(deck_ids), "like": like, "prefix": like[1:], "limit": limit},
+        )
+        return [self._stored_card(row) for row in rows]
+
+    def card_history(self, learner_id: int, card_pk: int) -> list[dict]:
+        return list(
+            self.db.query(
+                "SELECT answered_at, rating, mode, duration_ms, state_before, state_after FROM reviews "
+                "WHERE learner_id = ? AND card_pk = ? ORDER BY id",
+                [learner_id, card_pk],
+            )
+        )
+
+    def choice_pool(self, deck_ids: list[str]) -> list[Card]:
+        """Every active card of these decks: the source of multiple-choice distractors."""
+        rows = self.db.query(
+            "SELECT * FROM cards WHERE retired_at IS NULL AND deck_id IN (SELECT value FROM json_each(?))",
+            [json.dumps(deck_ids)],
+        )
+        return [self._stored_card(row).card for row in rows]
+
+    # -- statistics ---------------------------------------------------------------------------
+
+    def review_history(self, learner_id: int, since: datetime | None = None) -> list[dict]:
+        """The learner's reviews (time, rating, state and card before), oldest first, via the index."""
+        return list(
+            self.db.query(
+                "SELECT card_pk, answered_at, rating, state_before, card_before FROM reviews "
+                "WHERE learner_id = ? AND answered_at >= ? ORDER BY answered_at",
+                [learner_id, iso(since) if since else ""],
+            )
+        )
+
+    def due_dates(self, learner_id: int, deck_ids: list[str]) -> list[datetime]:
+        rows = self.db.execute(
+            "SELECT s.due FROM card_states s JOIN cards c ON c.pk = s.card_pk WHERE s.learner_id = ? "
+            "AND c.retired_at IS NULL AND c.deck_id IN (SELECT value FROM json_each(?))",
+            [learner_id, json.dumps(deck_ids)],
+        )
+        return [parse_iso(row[0]) for row in rows]
+
+    def known_words(self, learner_id: int, mature_days: float = 21) -> tuple[int, int]:
+        """Cards past learning (in review), and of those the mature ones (stability >= mature_days)."""
+        row = self.db.execute(
+            "SELECT count(*), sum(s.stability >= ?) FROM card_states s JOIN cards c ON c.pk = s.card_pk "
+            "WHERE s.learner_id = ? AND s.state = 2 AND c.retired_at IS NULL",
+            [mature_days, learner_id],
+        ).fetchone()
+        return int(row[0] or 0), int(row[1] or 0)

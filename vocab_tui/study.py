@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import random
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,7 +12,9 @@ from fsrs import Card as FSRSCard
 from fsrs import Rating, State
 
 from .clock import Clock
+from .decks import Card
 from .models import Answer, Learner, StoredCard
+from .modes import Cloze, Mode, allows_article, check_typed, choose_options, cloze, mode_for
 from .scheduling import (
     SchedulerSettings,
     day_end,
@@ -29,10 +32,27 @@ MAX_ANSWER_MS = 60_000  # a card left on screen over lunch is not a minute of st
 
 @dataclass(frozen=True)
 class StudyCard:
-    """The card being shown, with the learner's state for it (None when new)."""
+    """The card being shown, with the learner's state for it (None when new) and how it is asked."""
 
     stored: StoredCard
     state: FSRSCard | None
+    mode: Mode = Mode.RECOGNITION
+    options: tuple[Card, ...] = ()  # multiple choice: the card's own and the distractors, shuffled
+    cloze: Cloze | None = None
+
+    @property
+    def card(self) -> Card:
+        return self.stored.card
+
+    def answers(self) -> list[str]:
+        """What counts as right when the term is typed (the cloze form first, for a cloze)."""
+        term = self.stored.card.term
+        if self.cloze is not None and self.cloze.answer.lower() != term.lower():
+            return [self.cloze.answer, term]
+        return [term]
+
+    def check(self, typed: str):
+        return check_typed(typed, self.answers(), drop_article=allows_article(self.stored.card))
 
     @property
     def pk(self) -> int:
@@ -41,6 +61,26 @@ class StudyCard:
     @property
     def is_new(self) -> bool:
         return self.state is None
+
+
+@dataclass(frozen=True)
+class Answered:
+    """What an answer did: the card's new state, and whether it has just become a leech."""
+
+    after: FSRSCard
+    rating: Rating
+    became_leech: bool = False
+
+
+@dataclass
+class _Step:
+    """Enough about one answer to take it back."""
+
+    review_id: int
+    card: StudyCard
+    duration_ms: int
+    rating: Rating
+    learning_entry: tuple[datetime, int, FSRSCard] | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +106,11 @@ class StudySession:
         deck_ids: list[str],
         clock: Clock,
         settings: SchedulerSettings | None = None,
+        *,
+        mode: Mode | str | None = None,
+        extra_new: int = 0,
+        review_ahead_days: int = 0,
+        rng: random.Random | None = None,
     ) -> None:
         self.store = store
         self.learner = learner
@@ -82,6 +127,12 @@ class StudySession:
         self.studied = 0
         self.remembered = 0
         self.time_ms = 0
+        self.mode = Mode(mode or learner.settings.default_mode)
+        self.extra_new = extra_new
+        self.review_ahead_days = review_ahead_days
+        self.rng = rng or random.Random()
+        self._pool: list[Card] | None = None
+        self._undo: list[_Step] = []
         self._build_queue()
 
     # -- the queue ----------------------------------------------------------------------------
@@ -98,11 +149,14 @@ class StudySession:
         done = self.store.day_progress(learner.id, start)
         for card in self.store.due_states(learner.id, self.deck_ids, (State.Learning, State.Relearning), end):
             self._add_learning(card)
-        reviews = self.store.due_states(learner.id, self.deck_ids, (State.Review,), end)
+        ahead = end + timedelta(days=self.review_ahead_days)
+        reviews = self.store.due_states(learner.id, self.deck_ids, (State.Review,), ahead)
         review_limit = remaining(learner.settings.reviews_per_day, done.reviews_studied)
+        if self.review_ahead_days:
+            review_limit = len(reviews)
         for card in order_reviews(reviews, self.scheduler, now)[:review_limit]:
             self._queue.append((card.card_id, card))
-        new_limit = remaining(learner.settings.new_per_day, done.new_studied)
+        new_limit = remaining(learner.settings.new_per_day, done.new_studied) + self.extra_new
         per_deck = [self.store.new_cards(learner.id, deck_id, new_limit) for deck_id in self.deck_ids]
         for pk in interleave(per_deck, new_limit):
             self._queue.append((pk, None))
@@ -142,10 +196,33 @@ class StudySession:
             self.current = None
             return None
         pk, state = picked
-        self.current = StudyCard(self.store.card(pk), state)
+        self._show(self._prepare(self.store.card(pk), state))
+        return self.current
+
+    def _show(self, card: StudyCard) -> None:
+        self.current = card
         self._shown_at = self.clock.now()
         self._outcomes = None
-        return self.current
+
+    def _prepare(self, stored: StoredCard, state: FSRSCard | None) -> StudyCard:
+        """Decide how the card is asked: the session's mode, or by maturity in mixed mode."""
+        options: tuple[Card, ...] = ()
+        mode = self.mode
+        if mode in (Mode.MIXED, Mode.CHOICE):
+            options = tuple(choose_options(stored.card, self.pool(), self.rng))
+        if mode == Mode.MIXED:
+            mode = mode_for(stored.card, state, choice_possible=len(options) >= 4)
+        gap = cloze(stored.card) if mode == Mode.CLOZE else None
+        if mode == Mode.CLOZE and gap is None:
+            mode = Mode.TYPED
+        if mode == Mode.CHOICE and len(options) < 2:
+            mode = Mode.RECOGNITION
+        return StudyCard(stored, state, mode, options if mode == Mode.CHOICE else (), gap)
+
+    def pool(self) -> list[Card]:
+        if self._pool is None:
+            self._pool = self.store.choice_pool(self.deck_ids)
+        return self._pool
 
     def outcomes(self) -> dict[Rating, FSRSCard]:
         """What each grade would do to the current card; the chosen one is what gets saved."""
@@ -159,7 +236,7 @@ class StudySession:
         now = self.clock.now()
         return {rating: card.due - now for rating, card in self.outcomes().items()}
 
-    def answer(self, rating: Rating, mode: str = "recognition") -> FSRSCard:
+    def answer(self, rating: Rating) -> Answered:
         """Grade the current card and save it before anything else happens."""
         current = self.current
         if current is None or self._shown_at is None:
@@ -170,14 +247,14 @@ class StudySession:
         lapses = self.store.lapses(self.learner.id, current.pk)
         if current.state is not None and current.state.state == State.Review and rating == Rating.Again:
             lapses += 1
-        self.store.record_answer(
+        review_id = self.store.record_answer(
             Answer(
                 learner_id=self.learner.id,
                 card_pk=current.pk,
                 rating=int(rating),
                 answered_at=now,
                 duration_ms=duration,
-                mode=mode,
+                mode=str(current.mode),
                 before=current.state,
                 after=after,
                 lapses=lapses,
@@ -186,13 +263,73 @@ class StudySession:
         self.studied += 1
         self.remembered += rating != Rating.Again
         self.time_ms += duration
+        step = _Step(review_id, current, duration, rating)
         _start, end = self._day()
         if after.state in (State.Learning, State.Relearning) and after.due < end:
+            step.learning_entry = (after.due, after.card_id, after)
             self._add_learning(after)
+        self._undo.append(step)
         self.current = None
-        return after
+        leech = (
+            rating == Rating.Again
+            and current.state is not None
+            and current.state.state == State.Review
+            and lapses >= self.settings.leech_threshold
+        )
+        return Answered(after, rating, leech)
+
+    # -- taking back, suspending, burying -------------------------------------------------------
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> StudyCard | None:
+        """Take back the last answer of this session; its card is shown again as it was."""
+        if not self._undo:
+            return None
+        step = self._undo.pop()
+        self.store.undo_review(step.review_id)
+        if step.learning_entry is not None and step.learning_entry in self._learning:
+            self._learning.remove(step.learning_entry)
+        if self.current is not None:  # the card that came next goes back to the front
+            self._queue.appendleft((self.current.pk, self.current.state))
+        self.studied -= 1
+        self.remembered -= step.rating != Rating.Again
+        self.time_ms -= step.duration_ms
+        self._show(step.card)
+        return self.current
+
+    def suspend_current(self) -> StudyCard | None:
+        """Keep the current card out of every future session (until unsuspended); show the next."""
+        if self.current is not None:
+            self.store.set_suspended(self.learner.id, self.current.pk, True)
+        return self.next_card()
+
+    def bury_current(self) -> StudyCard | None:
+        """Put the current card away until the next study day; show the next."""
+        if self.current is not None:
+            _start, end = self._day()
+            self.store.bury(self.learner.id, self.current.pk, end)
+        return self.next_card()
+
+    def suspend_last(self) -> None:
+        """Suspend the card answered last (e.g. after it was marked a leech)."""
+        if self._undo:
+            pk = self._undo[-1].card.pk
+            self.store.set_suspended(self.learner.id, pk, True)
+            self._learning = [item for item in self._learning if item[1] != pk]
+
+    def bury_last(self) -> None:
+        """Put the card answered last away until the next study day."""
+        if self._undo:
+            pk = self._undo[-1].card.pk
+            _start, end = self._day()
+            self.store.bury(self.learner.id, pk, end)
+            self._learning = [item for item in self._learning if item[1] != pk]
 
     def summary(self) -> SessionSummary:
         _start, end = self._day()
-        due_tomorrow = self.store.due_before(self.learner.id, self.deck_ids, end + timedelta(days=1))
+        tomorrow_end = day_end(end, self.clock.tz, self.settings.day_starts_at)
+        due_tomorrow = self.store.due_before(self.learner.id, self.deck_ids, tomorrow_end)
         return SessionSummary(self.studied, self.remembered, self.time_ms, due_tomorrow, len(self._learning))

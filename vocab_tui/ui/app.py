@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterable
 
 from rich.align import Align
@@ -66,6 +67,7 @@ class VocabApp(App[None]):
         workspace: Workspace,
         settings: SchedulerSettings | None = None,
         config: Config | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         super().__init__()
         self.workspace = workspace
@@ -74,6 +76,7 @@ class VocabApp(App[None]):
         self.scheduler_settings = settings or SchedulerSettings()
         self.config = config or Config()
         self.learner: Learner | None = None
+        self.rng = rng or random.Random()
         localize_bindings(self)
 
     def on_mount(self) -> None:

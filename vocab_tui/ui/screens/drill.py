@@ -1,20 +1,22 @@
-"""Drill: show a term, reveal the answer, grade it; every grade is saved before the next card."""
+"""Drill: ask a card in its mode, judge or let the learner grade it; every answer is saved at once."""
 
 from __future__ import annotations
 
 from fsrs import Rating
 from rich.markup import escape
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import Footer, Input, ProgressBar, Static
 
 from ...i18n import N_, _
+from ...modes import SELF_GRADED, Mode, TypedResult
 from ...scheduling import RATINGS, format_interval
 from ...store import StoreError
-from ...study import StudySession
-from .base import VocabScreen
+from ...study import Answered, StudyCard, StudySession
+from .base import VocabModal, VocabScreen
 
 PART_OF_SPEECH_LABELS = {
     "noun": N_("noun"),
@@ -36,6 +38,28 @@ GRADE_NAMES = {
     Rating.Good: N_("Good"),
     Rating.Easy: N_("Easy"),
 }
+MODE_NAMES = {
+    Mode.RECOGNITION: N_("Recognition"),
+    Mode.PRODUCTION: N_("Production"),
+    Mode.TYPED: N_("Typed answer"),
+    Mode.CHOICE: N_("Multiple choice"),
+    Mode.CLOZE: N_("Cloze"),
+}
+QUESTION, REVEALED, FEEDBACK = "question", "revealed", "feedback"
+
+
+def diff_markup(result: TypedResult) -> str:
+    """What was typed against the answer: kept letters plain, extra ones struck, missing ones marked."""
+    parts = []
+    for segment in result.diff:
+        text = escape(segment.text)
+        if segment.kind == "same":
+            parts.append(text)
+        elif segment.kind == "extra":
+            parts.append(f"[strike red]{text}[/]")
+        else:
+            parts.append(f"[b green underline]{text}[/]")
+    return "".join(parts)
 
 
 class DrillScreen(VocabScreen):
@@ -45,25 +69,49 @@ class DrillScreen(VocabScreen):
         Binding("2", "grade(2)", N_("Hard"), id="drill.hard"),
         Binding("3", "grade(3)", N_("Good"), id="drill.good"),
         Binding("4", "grade(4)", N_("Easy"), id="drill.easy"),
+        Binding("1", "choose(1)", N_("Choose"), id="drill.choose1", show=False),
+        Binding("2", "choose(2)", N_("Choose"), id="drill.choose2", show=False),
+        Binding("3", "choose(3)", N_("Choose"), id="drill.choose3", show=False),
+        Binding("4", "choose(4)", N_("Choose"), id="drill.choose4", show=False),
+        Binding("enter", "next", N_("Next card"), id="drill.next"),
+        Binding("space", "next", N_("Next card"), id="drill.next2", show=False),
+        Binding("u,ctrl+z", "undo", N_("Undo"), id="drill.undo"),
+        Binding("s", "suspend", N_("Suspend card"), id="drill.suspend", show=False),
+        Binding("b", "bury", N_("Bury until tomorrow"), id="drill.bury", show=False),
         Binding("escape", "end", N_("End session"), id="drill.end"),
     ]
 
-    revealed: reactive[bool] = reactive(False, bindings=True)
+    phase: reactive[str] = reactive(QUESTION, bindings=True)
 
-    def __init__(self, deck_ids: list[str]) -> None:
+    def __init__(self, deck_ids: list[str], mode: Mode | None = None, *, extra_new: int = 0,
+                 review_ahead_days: int = 0) -> None:
         super().__init__()
         self.deck_ids = deck_ids
+        self.fixed_mode = mode
+        self.extra_new = extra_new
+        self.review_ahead_days = review_ahead_days
         self.session: StudySession | None = None
+        self.shown: StudyCard | None = None  # the card on screen (still there after it is answered)
+        self.result: TypedResult | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="drill-top"):
+            yield Static(id="drill-mode")
             yield ProgressBar(id="session-progress", show_eta=False, show_percentage=False)
             yield Static(id="drill-count")
         with VerticalScroll(id="card"):
             yield Static(id="card-badge")
             yield Static(id="term")
             yield Static(id="term-info")
+            with Vertical(id="options"):
+                for number in range(1, 5):
+                    with Horizontal(classes="option", id=f"option-{number}"):
+                        yield Static(classes="option-key")
+                        yield Static(classes="option-text")
+            yield Input(id="typed", placeholder=_("Type the English word and press Enter"))
+            yield Static(id="feedback")
             with Vertical(id="answer"):
+                yield Static(id="answer-term")
                 yield Static(id="translation")
                 yield Static(id="definition")
                 yield Static(id="example")
@@ -77,28 +125,100 @@ class DrillScreen(VocabScreen):
     def on_mount(self) -> None:
         app = self.vocab
         assert app.learner is not None
-        self.session = StudySession(app.store, app.learner, self.deck_ids, app.clock, app.scheduler_settings)
+        self.session = StudySession(
+            app.store, app.learner, self.deck_ids, app.clock, app.scheduler_settings,
+            mode=self.fixed_mode, extra_new=self.extra_new, review_ahead_days=self.review_ahead_days,
+            rng=app.rng,
+        )
         self.show_next()
 
+    @property
+    def card(self) -> StudyCard | None:
+        return self.session.current if self.session else None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        card = self.shown
+        mode = card.mode if card else None
         if action == "reveal":
-            return not self.revealed
+            return self.phase == QUESTION and mode in SELF_GRADED
         if action == "grade":
-            return self.revealed
+            return self.phase == REVEALED
+        if action == "choose":
+            return self.phase == QUESTION and mode == Mode.CHOICE
+        if action == "next":
+            return self.phase == FEEDBACK
+        if action == "undo":
+            return bool(self.session and self.session.can_undo)
         return True
 
+    # -- showing ------------------------------------------------------------------------------
+
     def show_next(self) -> None:
-        session = self.session
-        assert session is not None
-        card = session.next_card()
-        if card is None:
+        assert self.session is not None
+        if self.session.next_card() is None:
             self.finish()
             return
-        c = card.stored.card
+        self.show_card()
+
+    def show_card(self) -> None:
+        card = self.card
+        assert card is not None
+        self.shown = card
+        c = card.card
+        self.result = None
+        self.query_one("#drill-mode", Static).update(_(MODE_NAMES[card.mode]))
         self.query_one("#card-badge", Static).update(_("NEW") if card.is_new else "")
-        self.query_one("#term", Static).update(escape(c.term))
-        info = [x for x in (c.ipa, _(PART_OF_SPEECH_LABELS.get(c.part_of_speech, c.part_of_speech)) if c.part_of_speech else None, c.level) if x]
-        self.query_one("#term-info", Static).update(escape(" · ".join(info)))
+        details = [c.ipa, _(PART_OF_SPEECH_LABELS.get(c.part_of_speech or "", c.part_of_speech or "")), c.level]
+        info = " · ".join(x for x in details if x)
+        if card.mode in (Mode.RECOGNITION, Mode.CHOICE):
+            prompt = escape(c.term)
+        elif card.mode == Mode.CLOZE:
+            assert card.cloze is not None
+            prompt = escape(card.cloze.sentence)
+            info = escape(c.example_translation or c.translation)
+        else:
+            prompt = escape(c.translation)
+            info = escape(c.definition)
+        self.query_one("#term", Static).update(prompt)
+        self.query_one("#term-info", Static).update(info if card.mode not in (Mode.RECOGNITION, Mode.CHOICE)
+                                                     else escape(info))
+        self.query_one("#options").display = card.mode == Mode.CHOICE
+        if card.mode == Mode.CHOICE:
+            self.show_options()
+        typed = self.query_one("#typed", Input)
+        typed.display = card.mode in (Mode.TYPED, Mode.CLOZE)
+        typed.disabled = False
+        typed.value = ""
+        if typed.display:
+            typed.focus()
+        else:
+            self.set_focus(None)
+        self.query_one("#feedback", Static).update("")
+        self.fill_answer(card)
+        self.phase = QUESTION
+        self.update_progress()
+
+    def show_options(self, chosen: int | None = None) -> None:
+        """The choices, numbered; once chosen, the right one gets ✓ and a wrong choice ✗."""
+        card = self.shown
+        assert card is not None
+        for number in range(1, 5):
+            row = self.query_one(f"#option-{number}")
+            row.display = number <= len(card.options)
+            if not row.display:
+                continue
+            option = card.options[number - 1]
+            mark = "  "
+            if chosen is not None and option.id == card.card.id:
+                mark = "[b green]✓[/] "
+            elif chosen == number:
+                mark = "[b red]✗[/] "
+            row.query_one(".option-key", Static).update(f"{mark}[b]{number}[/b]")
+            row.query_one(".option-text", Static).update(escape(option.translation))
+
+    def fill_answer(self, card: StudyCard) -> None:
+        c = card.card
+        self.query_one("#answer-term", Static).update(f"[b]{escape(c.term)}[/b]" + (f"  {escape(c.ipa)}" if c.ipa else ""))
         self.query_one("#translation", Static).update(escape(c.translation))
         meaning = escape(c.definition)
         if c.acronym_of:
@@ -109,48 +229,150 @@ class DrillScreen(VocabScreen):
             example += f"\n[dim]“{escape(c.example_translation)}”[/dim]"
         self.query_one("#example", Static).update(example)
         self.query_one("#notes", Static).update(_("Note: {text}").format(text=escape(c.notes)) if c.notes else "")
-        self.revealed = False
-        self.update_progress()
 
     def update_progress(self) -> None:
         session = self.session
         assert session is not None
         total = session.studied + session.remaining
-        bar = self.query_one("#session-progress", ProgressBar)
-        bar.update(total=max(total, 1), progress=session.studied)
-        self.query_one("#drill-count", Static).update(
-            _("{done} of {total}").format(done=session.studied, total=total)
-        )
+        self.query_one("#session-progress", ProgressBar).update(total=max(total, 1), progress=session.studied)
+        self.query_one("#drill-count", Static).update(_("{done} of {total}").format(done=session.studied, total=total))
 
-    def watch_revealed(self, revealed: bool) -> None:
-        self.query_one("#answer").display = revealed
-        self.query_one("#grades").display = revealed
+    def watch_phase(self, phase: str) -> None:
+        card = self.shown
+        self.query_one("#answer").display = phase != QUESTION
+        self.query_one("#grades").display = phase == REVEALED
+        # In recognition the term is already the prompt; the answer repeats it only in other modes.
+        self.query_one("#answer-term").display = not (card and card.mode in (Mode.RECOGNITION, Mode.CHOICE))
         hint = self.query_one("#drill-hint", Static)
-        if not revealed:
-            hint.update(_("Do you know what it means? Press Space to show the answer."))
-            return
-        hint.update(_("How well did you remember? Press 1, 2, 3 or 4."))
-        assert self.session is not None
-        intervals = self.session.intervals()
-        for rating in RATINGS:
-            self.query_one(f"#grade-{int(rating)}", Static).update(
-                f"[b]{int(rating)}[/b] {_(GRADE_NAMES[rating])}\n{format_interval(intervals[rating])}"
-            )
+        mode = card.mode if card else None
+        if phase == QUESTION:
+            hint.update({
+                Mode.RECOGNITION: _("Do you know what it means? Press Space to show the answer."),
+                Mode.PRODUCTION: _("Say the English word to yourself, then press Space."),
+                Mode.CHOICE: _("Which is the right meaning? Press 1, 2, 3 or 4."),
+                Mode.TYPED: _("Type the English word and press Enter."),
+                Mode.CLOZE: _("Type the missing word and press Enter."),
+            }.get(mode, ""))
+        else:
+            self.query_one("#card").focus()  # arrow keys scroll a long answer
+        if phase == REVEALED:
+            hint.update(_("How well did you remember? Press 1, 2, 3 or 4."))
+            assert self.session is not None
+            intervals = self.session.intervals()
+            for rating in RATINGS:
+                self.query_one(f"#grade-{int(rating)}", Static).update(
+                    f"[b]{int(rating)}[/b] {_(GRADE_NAMES[rating])}\n{format_interval(intervals[rating])}"
+                )
+        elif phase == FEEDBACK:
+            hint.update(_("Saved. Press Enter for the next card, or U to undo."))
+
+    # -- answering ----------------------------------------------------------------------------
 
     def action_reveal(self) -> None:
-        if self.session and self.session.current:
-            self.revealed = True
+        if self.card is not None and self.phase == QUESTION:
+            self.phase = REVEALED
 
     def action_grade(self, value: int) -> None:
-        if not self.revealed or not self.session or not self.session.current:
+        if self.phase != REVEALED or self.card is None:
             return
+        if self.save(Rating(value)) is not None:
+            self.show_next()
+
+    def action_choose(self, number: int) -> None:
+        card = self.card
+        if card is None or self.phase != QUESTION or not 1 <= number <= len(card.options):
+            return
+        right = card.options[number - 1].id == card.card.id
+        if self.save(Rating.Good if right else Rating.Again) is None:
+            return
+        self.show_options(chosen=number)
+        self.query_one("#feedback", Static).update(
+            _("✓ Right!") if right else _("✗ Not quite. The answer is: {answer}").format(
+                answer=escape(card.card.translation))
+        )
+        self.phase = FEEDBACK
+
+    @on(Input.Submitted, "#typed")
+    def typed_answer(self, event: Input.Submitted) -> None:
+        card = self.card
+        if card is None or self.phase != QUESTION:
+            return
+        result = card.check(event.value)
+        if self.save(result.rating) is None:
+            return
+        self.result = result
+        event.input.disabled = True
+        self.set_focus(None)
+        answer = escape(result.expected)
+        if result.verdict == "correct":
+            text = _("✓ Correct: {answer}").format(answer=answer)
+        elif result.verdict == "close":
+            text = _("≈ Almost: {diff} → {answer} (counted as Hard)").format(diff=diff_markup(result), answer=answer)
+        else:
+            text = _("✗ Not quite. The answer is: {answer}").format(answer=answer)
+            if result.typed.strip():
+                text += "\n" + _("You typed: {diff}").format(diff=diff_markup(result))
+        self.query_one("#feedback", Static).update(text)
+        self.phase = FEEDBACK
+
+    def save(self, rating: Rating) -> Answered | None:
+        assert self.session is not None
         try:
-            self.session.answer(Rating(value))
+            answered = self.session.answer(rating)
         except StoreError as err:
             self.notify(str(err) + " " + _("Your answer was not saved; try again."),
                         title=_("Could not save"), severity="error", timeout=20)
+            return None
+        self.update_progress()
+        if answered.became_leech:
+            self.app.push_screen(LeechScreen(), self._leech_decided)
+        return answered
+
+    def _leech_decided(self, suspend: bool | None) -> None:
+        if suspend and self.session is not None:
+            self.session.suspend_last()
+            self.notify(_("Suspended. You can find it again in Browse."), timeout=5)
+
+    def action_next(self) -> None:
+        if self.phase == FEEDBACK:
+            self.show_next()
+
+    def action_undo(self) -> None:
+        if self.session is None or not self.session.can_undo:
             return
-        self.show_next()
+        try:
+            restored = self.session.undo()
+        except StoreError as err:
+            self.notify(str(err), severity="error")
+            return
+        if restored is not None:
+            self.show_card()
+            self.notify(_("Last answer taken back."), timeout=3)
+
+    def action_suspend(self) -> None:
+        self._put_away(suspend=True)
+
+    def action_bury(self) -> None:
+        self._put_away(suspend=False)
+
+    def _put_away(self, suspend: bool) -> None:
+        session = self.session
+        if session is None:
+            return
+        if self.phase == FEEDBACK:  # the card on screen was already answered
+            if suspend:
+                session.suspend_last()
+            else:
+                session.bury_last()
+            self.notify(_("Suspended.") if suspend else _("Buried until tomorrow."), timeout=3)
+            self.show_next()
+            return
+        nxt = session.suspend_current() if suspend else session.bury_current()
+        self.notify(_("Suspended.") if suspend else _("Buried until tomorrow."), timeout=3)
+        if nxt is None:
+            self.finish()
+        else:
+            self.show_card()
 
     def action_end(self) -> None:
         self.finish()
@@ -160,3 +382,25 @@ class DrillScreen(VocabScreen):
 
         assert self.session is not None
         self.app.switch_screen(SummaryScreen(self.session.summary()))
+
+
+class LeechScreen(VocabModal):
+    """A card keeps slipping away: offer to set it aside."""
+
+    BINDINGS = [
+        Binding("s", "decide(True)", N_("Suspend it"), id="leech.suspend"),
+        Binding("enter,escape", "decide(False)", N_("Keep studying it"), id="leech.keep"),
+    ]
+
+    def compose(self):
+        from textual.widgets import Label
+
+        with Vertical(id="dialog"):
+            yield Label(_("This word keeps slipping away"), classes="dialog-title")
+            yield Static(_("You have forgotten it many times, so it is now marked as a leech. "
+                           "Suspend it for now and come back to it later from Browse, "
+                           "or keep studying it."))
+            yield Static(_("S: suspend · Enter: keep studying"), classes="hint")
+
+    def action_decide(self, suspend: bool) -> None:
+        self.dismiss(suspend)

@@ -17,7 +17,11 @@ ALL = "__all__"
 class HomeScreen(VocabScreen):
     BINDINGS = [
         Binding("enter", "study", N_("Study"), id="home.study", priority=True),
-        Binding("p", "profiles", N_("Switch profile"), id="home.profiles"),
+        Binding("o", "options", N_("Options"), id="home.options"),
+        Binding("slash", "browse", N_("Browse"), id="home.browse"),
+        Binding("t", "stats", N_("Statistics"), id="home.stats"),
+        Binding("s", "settings", N_("Settings"), id="home.settings"),
+        Binding("p", "profiles", N_("Switch profile"), id="home.profiles", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -51,7 +55,7 @@ class HomeScreen(VocabScreen):
         if today.reviewed:
             line = ngettext("Today: {n} card studied", "Today: {n} cards studied", today.reviewed).format(
                 n=today.reviewed
-            ) + " · " + _("{pct}% remembered").format(pct=counts.remembered_percent)
+            ) + " · " + _("Remembered: {pct}%").format(pct=counts.remembered_percent)
         else:
             line = _("Today: nothing studied yet.")
         line += " · " + ngettext("{n} new card left today", "{n} new cards left today",
@@ -73,21 +77,50 @@ class HomeScreen(VocabScreen):
         elif waiting:
             hint.update(_("Choose a deck with ↑/↓ and press Enter to study."))
         else:
-            hint.update(_("✓ All done for today. Come back tomorrow!"))
+            hint.update(_("✓ All done for today. Come back tomorrow! (O: study more)"))
 
     @on(DataTable.RowSelected, "#decks")
     def row_chosen(self) -> None:
         self.action_study()
 
-    def action_study(self) -> None:
-        from .drill import DrillScreen
-
+    def chosen_decks(self) -> list[str]:
         table = self.query_one("#decks", DataTable)
         if table.row_count == 0:
-            return
+            return []
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        deck_ids = list(self.vocab.workspace.deck_ids) if key == ALL else [str(key)]
-        self.app.push_screen(DrillScreen(deck_ids))
+        return list(self.vocab.workspace.deck_ids) if key == ALL else [str(key)]
+
+    def action_study(self, **options: object) -> None:
+        from .drill import DrillScreen
+
+        deck_ids = self.chosen_decks()
+        if deck_ids:
+            self.app.push_screen(DrillScreen(deck_ids, **options))  # type: ignore[arg-type]
+
+    def action_options(self) -> None:
+        from .options import StudyOptionsScreen
+
+        if self.chosen_decks():
+            self.app.push_screen(StudyOptionsScreen(), self._options_chosen)
+
+    def _options_chosen(self, options: dict | None) -> None:
+        if options is not None:
+            self.action_study(**options)
+
+    def action_browse(self) -> None:
+        from .browse import BrowseScreen
+
+        self.app.push_screen(BrowseScreen())
+
+    def action_stats(self) -> None:
+        from .stats import StatsScreen
+
+        self.app.push_screen(StatsScreen())
+
+    def action_settings(self) -> None:
+        from .settings import SettingsScreen
+
+        self.app.push_screen(SettingsScreen())
 
     def action_profiles(self) -> None:
         from .profile import ProfileScreen
