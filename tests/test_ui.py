@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, OptionList, Static
 
+import random
+
+from vocab_tui.models import LearnerSettings
+from vocab_tui.modes import Mode
 from vocab_tui.ui.app import VocabApp
 from vocab_tui.ui.screens.drill import DrillScreen
 from vocab_tui.ui.screens.home import HomeScreen
@@ -41,13 +45,19 @@ async def test_a_whole_session_from_new_profile_to_summary(workspace, clock):
         assert isinstance(app.screen, DrillScreen)
         assert not app.screen.query_one("#answer").display
         for _ in range(10):
-            term = text(app, "#term")
-            assert term
-            await pilot.press("space")
-            assert app.screen.query_one("#answer").display
-            assert "Good" in text(app, "#grade-3")
+            drill = app.screen
+            assert text(app, "#term")
             clock.advance(seconds=6)
-            await pilot.press("3")
+            if drill.shown.mode == Mode.CHOICE:  # new cards start as multiple choice
+                right = 1 + [o.id for o in drill.shown.options].index(drill.shown.card.id)
+                await pilot.press(str(right))
+                assert "✓" in text(app, "#feedback")
+                await pilot.press("enter")
+            else:  # a card coming back from learning is flipped and self-graded
+                await pilot.press("space")
+                assert app.screen.query_one("#answer").display
+                assert "Good" in text(app, "#grade-3")
+                await pilot.press("3")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
@@ -65,11 +75,17 @@ async def test_a_whole_session_from_new_profile_to_summary(workspace, clock):
     assert len(reviews) == 10
     assert {r["rating"] for r in reviews} == {3}
     assert all(r["duration_ms"] == 6000 for r in reviews)
-    assert {r["mode"] for r in reviews} == {"recognition"}
+    assert {r["mode"] for r in reviews} <= {"choice", "recognition"}
+    assert reviews[0]["mode"] == "choice"
+
+
+def learner_with_mode(workspace, mode: str):
+    learner = workspace.store.add_learner("Budi", "Bappeda")
+    return workspace.store.update_settings(learner.id, LearnerSettings(default_mode=mode))
 
 
 async def test_grades_are_refused_until_the_answer_is_shown(workspace):
-    learner = workspace.store.add_learner("Budi", "Bappeda")
+    learner = learner_with_mode(workspace, "recognition")
     app = VocabApp(workspace, NO_FUZZ)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")  # choose Budi
@@ -81,7 +97,7 @@ async def test_grades_are_refused_until_the_answer_is_shown(workspace):
 
 
 async def test_every_answer_is_saved_before_the_next_card_shows(workspace):
-    learner = workspace.store.add_learner("Budi", "Bappeda")
+    learner = learner_with_mode(workspace, "recognition")
     app = VocabApp(workspace, NO_FUZZ)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter", "enter")
@@ -93,7 +109,7 @@ async def test_every_answer_is_saved_before_the_next_card_shows(workspace):
 
 
 async def test_help_lists_the_keys_of_the_current_screen(workspace):
-    workspace.store.add_learner("Budi")
+    learner_with_mode(workspace, "recognition")
     app = VocabApp(workspace, NO_FUZZ)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter", "enter", "question_mark")

@@ -1,0 +1,235 @@
+"""Each study mode, undo, leeches and the learner's other screens, driven with Pilot."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from textual.widgets import DataTable, Input, Static
+
+from vocab_tui.models import LearnerSettings
+from vocab_tui.ui.app import VocabApp
+from vocab_tui.ui.screens.browse import BrowseScreen
+from vocab_tui.ui.screens.drill import DrillScreen, LeechScreen
+from vocab_tui.ui.screens.home import HomeScreen
+from vocab_tui.ui.screens.settings import SettingsScreen
+from vocab_tui.ui.screens.stats import StatsScreen
+
+from .conftest import NO_FUZZ
+
+
+def visible(app, selector: str) -> str:
+    return app.screen.query_one(selector, Static).render().plain
+
+
+def start(workspace, mode: str = "mixed", **settings):
+    learner = workspace.store.add_learner("Budi", "Bappeda")
+    learner = workspace.store.update_settings(learner.id, LearnerSettings(default_mode=mode, **settings))
+    return learner, VocabApp(workspace, NO_FUZZ, rng=random.Random(3))
+
+
+async def open_drill(pilot):
+    await pilot.press("enter", "enter")  # choose the profile, study all decks
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, DrillScreen)
+    return pilot.app.screen
+
+
+async def test_typed_answer_right_near_and_wrong(workspace):
+    learner, app = start(workspace, "typed")
+    async with app.run_test(size=(80, 24)) as pilot:
+        drill = await open_drill(pilot)
+        # The prompt is the Indonesian; the learner types the English.
+        assert visible(app, "#term") == drill.shown.card.translation
+        term = drill.shown.card.term
+        await pilot.press(*f"  {term.upper()} ", "enter")
+        assert "✓ Correct" in visible(app, "#feedback")
+        await pilot.press("enter")
+        term = drill.shown.card.term
+        near = term[:-1] if len(term) > 5 else term + "x"
+        await pilot.press(*near, "enter")
+        assert "Almost" in visible(app, "#feedback") and "Hard" in visible(app, "#feedback")
+        await pilot.press("enter")
+        await pilot.press(*"zzzz", "enter")
+        feedback = visible(app, "#feedback")
+        assert "✗" in feedback and drill.shown.card.term in feedback and "zzzz" in feedback
+    ratings = [(r["rating"], r["mode"]) for r in workspace.store.reviews(learner.id)]
+    assert ratings == [(3, "typed"), (2, "typed"), (1, "typed")]
+
+
+async def test_multiple_choice_right_and_wrong(workspace):
+    learner, app = start(workspace, "choice")
+    async with app.run_test(size=(80, 24)) as pilot:
+        drill = await open_drill(pilot)
+        options = [o.translation for o in drill.shown.options]
+        assert len(options) == 4 and len(set(options)) == 4
+        right = 1 + [o.id for o in drill.shown.options].index(drill.shown.card.id)
+        wrong = 1 if right != 1 else 2
+        await pilot.press(str(wrong))
+        assert "✗" in visible(app, "#feedback")
+        shown = [w.render().plain for w in app.screen.query(".option-key")]
+        assert "✓" in shown[right - 1] and "✗" in shown[wrong - 1]
+        await pilot.press("enter")
+        right = 1 + [o.id for o in drill.shown.options].index(drill.shown.card.id)
+        await pilot.press(str(right))
+        assert "✓" in visible(app, "#feedback")
+    assert [r["rating"] for r in workspace.store.reviews(learner.id)] == [1, 3]
+
+
+async def test_cloze_blanks_the_term_in_its_example(workspace):
+    learner, app = start(workspace, "cloze")
+    async with app.run_test(size=(80, 24)) as pilot:
+        drill = await open_drill(pilot)
+        assert "_____" in visible(app, "#term")
+        assert drill.shown.card.term.lower() not in visible(app, "#term").lower()
+        await pilot.press(*drill.shown.cloze.answer, "enter")
+        assert "✓" in visible(app, "#feedback")
+    assert [r["mode"] for r in workspace.store.reviews(learner.id)] == ["cloze"]
+
+
+async def test_production_shows_the_indonesian_first(workspace):
+    learner, app = start(workspace, "production")
+    async with app.run_test(size=(80, 24)) as pilot:
+        drill = await open_drill(pilot)
+        assert visible(app, "#term") == drill.shown.card.translation
+        await pilot.press("space")
+        assert drill.shown.card.term in visible(app, "#answer-term")
+        await pilot.press("4")
+    assert [(r["rating"], r["mode"]) for r in workspace.store.reviews(learner.id)] == [(4, "production")]
+
+
+async def test_undo_takes_back_several_answers(workspace):
+    learner, app = start(workspace, "recognition")
+    async with app.run_test(size=(80, 24)) as pilot:
+        drill = await open_drill(pilot)
+        first = drill.shown.card.term
+        await pilot.press("space", "3")
+        second = drill.shown.card.term
+        await pilot.press("space", "1")
+        assert len(workspace.store.reviews(learner.id)) == 2
+        await pilot.press("u")
+        assert drill.shown.card.term == second
+        await pilot.press("ctrl+z")
+        assert drill.shown.card.term == first
+        assert workspace.store.reviews(learner.id) == []
+        assert workspace.store.card_state(learner.id, drill.shown.pk) is None
+        await pilot.press("space", "3")
+        assert drill.shown.card.term == second  # the order is as before
+    assert len(workspace.store.reviews(learner.id)) == 1
+
+
+async def test_a_leech_can_be_suspended(workspace, clock):
+    learner, app = start(workspace, "recognition")
+    store = workspace.store
+    pk = store.new_cards(learner.id, "mini", 1)[0]
+    from fsrs import Card as FSRSCard
+    from fsrs import State
+
+    from vocab_tui.models import Answer
+
+    card = FSRSCard(card_id=pk, state=State.Review, stability=3, difficulty=8,
+                    due=clock.now() - timedelta(hours=1), last_review=clock.now() - timedelta(days=3))
+    store.record_answer(Answer(learner.id, pk, 1, clock.now() - timedelta(days=3), 1000, "recognition",
+                               card, card, lapses=7))
+    async with app.run_test(size=(80, 24)) as pilot:
+        drill = await open_drill(pilot)
+        assert drill.shown.pk == pk
+        await pilot.press("space", "1")
+        await pilot.pause()
+        assert isinstance(app.screen, LeechScreen)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillScreen)
+    assert store.lapses(learner.id, pk) == 8
+    assert store.is_suspended(learner.id, pk)
+
+
+async def test_suspend_and_bury_from_the_drill(workspace):
+    learner, app = start(workspace, "recognition")
+    async with app.run_test(size=(80, 24)) as pilot:
+        drill = await open_drill(pilot)
+        first = drill.shown.pk
+        await pilot.press("s")
+        second = drill.shown.pk
+        await pilot.press("b")
+        assert drill.shown.pk not in (first, second)
+    assert workspace.store.is_suspended(learner.id, first)
+    assert not workspace.store.is_suspended(learner.id, second)
+    assert workspace.store.reviews(learner.id) == []
+
+
+async def test_browse_finds_a_term_as_you_type_and_shows_history(workspace):
+    learner, app = start(workspace, "recognition")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter", "space", "3", "escape", "enter")  # study one card
+        await pilot.pause()
+        await pilot.press("slash")
+        assert isinstance(app.screen, BrowseScreen)
+        await pilot.press(*"unduh")
+        table = app.screen.query_one("#results", DataTable)
+        assert table.row_count == 1 and table.get_row_at(0)[0] == "download"
+        detail = visible(app, "#detail")
+        assert "download" in detail and "Good" in detail and "Next review" in detail
+        await pilot.press("ctrl+s")
+        assert "Suspended" in visible(app, "#detail")
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_statistics_after_a_simulated_month(workspace, clock):
+    from vocab_tui.study import StudySession
+    from fsrs import Rating
+
+    learner, app = start(workspace, "recognition")
+    for day in range(30):
+        session = StudySession(workspace.store, learner, ["mini"], clock, NO_FUZZ)
+        while session.next_card() is not None:
+            clock.advance(seconds=5)
+            session.answer(Rating.Good)
+        clock.advance(days=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "t")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        numbers = " ".join(w.render().plain for w in app.screen.query(".stats-box"))
+        assert "Words known: 8" in numbers
+        assert "Reviews today: 0" in numbers
+        from vocab_tui.clock import parse_iso
+        from vocab_tui.progress import study_date
+
+        days = {study_date(parse_iso(r["answered_at"]), clock.tz, 4) for r in workspace.store.reviews(learner.id)}
+        assert 2 < len(days) < 30  # cards come back less often as they are learned
+        heat = visible(app, "#heatmap")
+        assert sum(heat.count(ch) for ch in "░▒▓█") - 4 == len(days)  # one shaded cell a study day
+
+
+async def test_settings_are_saved_for_the_learner(workspace):
+    learner, app = start(workspace, "recognition")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "s")
+        assert isinstance(app.screen, SettingsScreen)
+        new = app.screen.query_one("#new", Input)
+        new.value = "700"
+        await pilot.press("ctrl+s")
+        assert "500" in visible(app, "#settings-error")  # out of range: refused, nothing saved
+        new.value = "5"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert "5 new cards left today" in visible(app, "#today")
+    assert workspace.store.learner(learner.id).settings.new_per_day == 5
+
+
+async def test_more_new_cards_after_the_daily_limit(workspace):
+    learner, app = start(workspace, "recognition", new_per_day=2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        drill = await open_drill(pilot)
+        await pilot.press("space", "4", "space", "4")
+        await pilot.pause()
+        assert not isinstance(app.screen, DrillScreen)  # the summary: limit reached
+        await pilot.press("enter", "o")
+        await pilot.pause()
+        await pilot.press("down", "down", "down", "down", "down", "down", "enter")  # "10 more new cards"
+        await pilot.pause()
+        assert isinstance(app.screen, DrillScreen)
+        assert app.screen.shown.is_new
