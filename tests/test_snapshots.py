@@ -1,45 +1,70 @@
-"""What the screens look like at 80x24 (approve changes with --snapshot-update, after looking)."""
+"""Every screen at 80x24 and 120x40, in Bahasa Indonesia and English.
+
+Approve changes with `pytest --snapshot-update`, after looking at the SVGs.
+"""
 
 from __future__ import annotations
 
-import pytest
+import random
+from datetime import timedelta
 
+import pytest
+from fsrs import Rating
+
+from vocab_tui.i18n import set_language
+from vocab_tui.models import LearnerSettings
+from vocab_tui.study import StudySession
 from vocab_tui.ui.app import VocabApp
 
 from .conftest import NO_FUZZ
 
-SIZE = (80, 24)
+SIZES = {"small": (80, 24), "large": (120, 40)}
+
+BUDI = ["enter"]  # two weeks of history: the mini deck is done for today
+SITI = ["down", "enter"]  # new: every card of the mini deck is waiting
+# name -> (Siti's study mode, keys pressed from the profile screen)
+SCREENS = {
+    "profile": ("mixed", []),
+    "new-profile": ("mixed", ["n", *"Ani", "tab"]),
+    "home": ("mixed", SITI),
+    "home-done": ("mixed", BUDI),
+    "choice": ("mixed", [*SITI, "enter"]),
+    "choice-answered": ("mixed", [*SITI, "enter", "2"]),
+    "recognition-revealed": ("recognition", [*SITI, "enter", "space", "3", "space", "3", "space"]),
+    "typed-diff": ("typed", [*SITI, "enter", *"dwnlaod", "enter"]),
+    "summary": ("recognition", [*SITI, "enter", "space", "3", "space", "1", "escape"]),
+    "help": ("recognition", [*SITI, "enter", "question_mark"]),
+    "options": ("mixed", [*SITI, "o"]),
+    "browse": ("mixed", [*BUDI, "slash", *"load"]),
+    "statistics": ("recognition", [*BUDI, "t"]),
+    "settings": ("mixed", [*SITI, "s"]),
+}
 
 
-@pytest.fixture
-def app(workspace):
-    workspace.store.add_learner("Siti Rahmawati", "Dinas Komunikasi dan Informatika")
-    workspace.store.add_learner("Budi Santoso", "Bappeda")
-    return VocabApp(workspace, NO_FUZZ)
+def build_app(workspace, clock, mode: str) -> VocabApp:
+    store = workspace.store
+    siti = store.add_learner("Siti Rahmawati", "Dinas Komunikasi dan Informatika")
+    store.update_settings(siti.id, LearnerSettings(default_mode=mode))
+    budi = store.add_learner("Budi Santoso", "Bappeda")
+    # Two weeks of history for Budi, so that statistics and browse have something to show.
+    start = clock.now()
+    for day in range(14):
+        session = StudySession(store, store.learner(budi.id), ["mini"], clock, NO_FUZZ, mode="recognition")
+        n = 0
+        while session.next_card() is not None:
+            n += 1
+            clock.advance(seconds=7)
+            session.answer(Rating.Again if n % 5 == 0 else Rating.Good)
+        clock.advance(days=1)
+    clock.current = start + timedelta(days=14)
+    return VocabApp(workspace, NO_FUZZ, rng=random.Random(5))
 
 
-def test_profile_screen(snap_compare, app):
-    assert snap_compare(app, terminal_size=SIZE)
-
-
-def test_new_profile_dialog(snap_compare, app):
-    assert snap_compare(app, terminal_size=SIZE, press=["n", *"Ani", "tab"])
-
-
-def test_home_screen(snap_compare, app):
-    assert snap_compare(app, terminal_size=SIZE, press=["down", "enter"])
-
-
-def test_drill_question(snap_compare, app):
-    assert snap_compare(app, terminal_size=SIZE, press=["down", "enter", "enter"])
-
-
-def test_drill_answer_shown(snap_compare, app):
-    # The third card of the mini deck has notes: the fullest answer screen.
-    keys = ["down", "enter", "enter", "space", "3", "space", "3", "space"]
-    assert snap_compare(app, terminal_size=SIZE, press=keys)
-
-
-def test_session_summary(snap_compare, app):
-    keys = ["down", "enter", "enter", "space", "3", "space", "1", "escape"]
-    assert snap_compare(app, terminal_size=SIZE, press=keys)
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("screen", SCREENS)
+def test_screen(snap_compare, workspace, clock, screen, size, lang):
+    set_language(lang)
+    mode, keys = SCREENS[screen]
+    app = build_app(workspace, clock, mode)
+    assert snap_compare(app, terminal_size=SIZES[size], press=keys)

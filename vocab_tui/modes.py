@@ -144,13 +144,25 @@ class Cloze:
     answer: str  # the form of the term as it stands in the example
 
 
-def _word_pattern(word: str) -> str:
-    stem = re.escape(word)
-    if len(word) > 2 and word.endswith("y"):
-        stem = re.escape(word[:-1]) + "(?:y|i)"
-    elif len(word) > 2 and word.endswith("e"):
-        stem = re.escape(word[:-1]) + "e?"
-    return stem + r"(?:s|es|d|ed|ing|er|est|ies|ied)?"
+def _word_forms(word: str, part_of_speech: str | None) -> list[str]:
+    """The inflected forms of one word of a term, longest first (regular English spelling rules)."""
+    w = word.lower()
+    forms = {w, w + "s", w + "es", w + "ed", w + "ing"}
+    if w.endswith("e"):
+        forms |= {w + "d", w[:-1] + "ing"}
+    if len(w) > 2 and w.endswith("y") and w[-2] not in "aeiou":
+        forms |= {w[:-1] + "ies", w[:-1] + "ied"}
+    if len(w) > 2 and w[-1] not in "aeiouwxy" and w[-2] in "aeiou" and w[-3] not in "aeiou":
+        forms |= {w + w[-1] + "ed", w + w[-1] + "ing"}  # stop -> stopped, plan -> planning
+    if part_of_speech == "adjective":  # only adjectives compare: large -> larger, not manage -> manager
+        forms |= {w + "er", w + "est", w + "r", w + "st"}
+        if w.endswith("y"):
+            forms |= {w[:-1] + "ier", w[:-1] + "iest"}
+    return sorted(forms, key=len, reverse=True)
+
+
+def _word_pattern(word: str, part_of_speech: str | None) -> str:
+    return "(?:" + "|".join(re.escape(form) for form in _word_forms(word, part_of_speech)) + ")"
 
 
 def cloze(card: Card) -> Cloze | None:
@@ -162,7 +174,8 @@ def cloze(card: Card) -> Cloze | None:
     if not words:
         return None
     joiner = r"((?:\s+[\w'’]+){0,2}?\s+|[\s-]+)" if card.part_of_speech == "phrasal verb" else r"([\s-]+)"
-    pattern = r"(?<![\w-])" + joiner.join(f"({_word_pattern(w)})" for w in words) + r"(?![\w-])"
+    pattern = r"(?<![\w-])" + joiner.join(f"({_word_pattern(w, card.part_of_speech)})" for w in words)
+    pattern += r"(?![\w-])"
     match = re.search(pattern, card.example, flags=re.IGNORECASE)
     if match is None:
         return None

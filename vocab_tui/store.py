@@ -509,43 +509,30 @@ class Store:
     def deck_counts(
         self, learner_id: int, deck_ids: list[str], now: datetime, day_end: datetime
     ) -> list[DeckCounts]:
-        """New / learning / due per deck; learning and reviews count up to the end of the day."""
+        """New / learning / due per deck; learning and reviews count up to the end of the day.
+
+        Suspended and buried cards are left out of every count.
+        """
         infos = self.decks(deck_ids)
+        available = _AVAILABLE.format(learner=":learner", card="c.pk", now=":now")
         rows = self.db.execute(
             "SELECT c.deck_id, "
-            "  count(*) AS seen, "
-            "  sum(s.state IN (1, 3) AND s.due < :end) AS learning, "
-            "  sum(s.state = 2 AND s.due < :end) AS due "
-            "FROM card_states s JOIN cards c ON c.pk = s.card_pk "
-            "WHERE s.learner_id = :learner AND c.retired_at IS NULL "
-            "AND c.deck_id IN (SELECT value FROM json_each(:decks)) GROUP BY c.deck_id",
-            {"learner": learner_id, "end": iso(day_end), "decks": json.dumps(deck_ids)},
+            "  count(s.card_pk) AS seen, "
+            f"  sum(s.card_pk IS NULL AND NOT ({available})) AS hidden_new, "
+            f"  sum(s.state IN (1, 3) AND s.due < :end AND {available}) AS learning, "
+            f"  sum(s.state = 2 AND s.due < :end AND {available}) AS due "
+            "FROM cards c LEFT JOIN card_states s ON s.card_pk = c.pk AND s.learner_id = :learner "
+            "WHERE c.retired_at IS NULL AND c.deck_id IN (SELECT value FROM json_each(:decks)) "
+            "AND (s.card_pk IS NOT NULL OR c.pk IN (SELECT card_pk FROM card_flags WHERE learner_id = :learner)) "
+            "GROUP BY c.deck_id",
+            {"learner": learner_id, "end": iso(day_end), "now": iso(now), "decks": json.dumps(deck_ids)},
         ).fetchall()
-        hidden = dict(
-            self.db.execute(
-                "SELECT c.deck_id, sum(s.card_pk IS NULL) FROM card_flags f JOIN cards c ON c.pk = f.card_pk "
-                "LEFT JOIN card_states s ON s.learner_id = f.learner_id AND s.card_pk = f.card_pk "
-                "WHERE f.learner_id = :learner AND (f.suspended = 1 OR f.buried_until > :now) "
-                "AND c.retired_at IS NULL GROUP BY c.deck_id",
-                {"learner": learner_id, "now": iso(now)},
-            ).fetchall()
-        )
-        flagged_due = dict(
-            self.db.execute(
-                "SELECT c.deck_id, count(*) FROM card_flags f JOIN cards c ON c.pk = f.card_pk "
-                "JOIN card_states s ON s.learner_id = f.learner_id AND s.card_pk = f.card_pk "
-                "WHERE f.learner_id = :learner AND (f.suspended = 1 OR f.buried_until > :now) "
-                "AND c.retired_at IS NULL AND s.due < :end AND s.state = 2 GROUP BY c.deck_id",
-                {"learner": learner_id, "now": iso(now), "end": iso(day_end)},
-            ).fetchall()
-        )
-        by_deck = {deck_id: (seen, learning or 0, due or 0) for deck_id, seen, learning, due in rows}
+        by_deck = {row[0]: [v or 0 for v in row[1:]] for row in rows}
         counts = []
         for info in infos:
-            seen, learning, due = by_deck.get(info.id, (0, 0, 0))
-            new = info.card_count - seen - (hidden.get(info.id) or 0)
-            due -= flagged_due.get(info.id) or 0
-            counts.append(DeckCounts(info.id, info.title, new, learning, due, info.card_count))
+            seen, hidden_new, learning, due = by_deck.get(info.id, (0, 0, 0, 0))
+            counts.append(DeckCounts(info.id, info.title, info.card_count - seen - hidden_new, learning, due,
+                                     info.card_count))
         return counts
 
     def day_progress(self, learner_id: int, since: datetime) -> DayProgress:
@@ -562,7 +549,8 @@ class Store:
         row = self.db.execute(
             "SELECT count(*) FROM card_states s JOIN cards c ON c.pk = s.card_pk "
             "WHERE s.learner_id = ? AND s.due < ? AND c.retired_at IS NULL "
-            "AND c.deck_id IN (SELECT value FROM json_each(?))",
+            "AND c.deck_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM card_flags f "
+            "WHERE f.learner_id = s.learner_id AND f.card_pk = s.card_pk AND f.suspended = 1)",
             [learner_id, iso(end), json.dumps(deck_ids)],
         ).fetchone()
         return int(row[0])

@@ -290,9 +290,11 @@ class StudySession:
             return None
         step = self._undo.pop()
         self.store.undo_review(step.review_id)
-        if step.learning_entry is not None and step.learning_entry in self._learning:
-            self._learning.remove(step.learning_entry)
-        if self.current is not None:  # the card that came next goes back to the front
+        pk = step.card.pk
+        # The card is shown again as it was: no later copy of it may stay queued.
+        self._learning = [item for item in self._learning if item[1] != pk]
+        self._queue = deque(item for item in self._queue if item[0] != pk)
+        if self.current is not None and self.current.pk != pk:  # the card that came next goes back first
             self._queue.appendleft((self.current.pk, self.current.state))
         self.studied -= 1
         self.remembered -= step.rating != Rating.Again

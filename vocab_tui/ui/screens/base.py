@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
+from ...i18n import N_
 from ..keys import localize_bindings
+
+# Textual's own screen keys, given descriptions that can be translated.
+SCREEN_KEYS = [
+    Binding("tab", "app.focus_next", N_("Next field"), show=False),
+    Binding("shift+tab", "app.focus_previous", N_("Previous field"), show=False),
+    Binding("ctrl+c,super+c", "screen.copy_text", N_("Copy selected text"), show=False),
+]
 
 if TYPE_CHECKING:
     from ..app import VocabApp
 
 
 class VocabScreen(Screen[Any]):
+    BINDINGS = SCREEN_KEYS
+
     def __init__(self) -> None:
         super().__init__()
         localize_bindings(self)
@@ -23,6 +34,8 @@ class VocabScreen(Screen[Any]):
 
 
 class VocabModal(ModalScreen[Any]):
+    BINDINGS = SCREEN_KEYS
+
     def __init__(self) -> None:
         super().__init__()
         localize_bindings(self)

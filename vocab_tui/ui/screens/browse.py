@@ -29,7 +29,7 @@ class BrowseScreen(VocabScreen):
         yield DataTable(id="results", cursor_type="row")
         with VerticalScroll(id="details"):
             yield Static(id="detail")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#results", DataTable)

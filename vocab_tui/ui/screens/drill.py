@@ -120,7 +120,7 @@ class DrillScreen(VocabScreen):
         with Horizontal(id="grades"):
             for rating in RATINGS:
                 yield Static(id=f"grade-{int(rating)}", classes="grade")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         app = self.vocab

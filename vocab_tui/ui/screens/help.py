@@ -26,7 +26,10 @@ class HelpScreen(VocabModal):
     def compose(self) -> ComposeResult:
         seen: set[str] = set()
         lines = []
-        for key, (_node, binding, enabled, _tooltip) in self.beneath.active_bindings.items():
+        for key, (node, binding, enabled, _tooltip) in self.beneath.active_bindings.items():
+            # Only this app's own keys: widgets' built-in keys (scrolling, copying) are Textual's.
+            if node is not self.beneath and node is not self.app:
+                continue
             if not binding.description or binding.description in seen or enabled is False:
                 continue
             seen.add(binding.description)

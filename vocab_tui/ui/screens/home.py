@@ -29,7 +29,7 @@ class HomeScreen(VocabScreen):
         yield Static(id="today")
         yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield Static(id="home-hint", classes="hint")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#decks", DataTable)

@@ -28,7 +28,7 @@ class ProfileScreen(VocabScreen):
             yield OptionList(id="profiles")
             yield Static(_("Choose your name and press Enter, or press N to add a new profile."),
                          id="profile-hint", classes="hint")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_profiles()

@@ -40,7 +40,7 @@ class SettingsScreen(VocabScreen):
                          value=s.default_mode, allow_blank=False, id="mode")
             yield Static(id="settings-error", classes="error")
             yield Static(_("Tab: next field · ctrl+s: save · Esc: back"), classes="hint")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#new", Input).focus()

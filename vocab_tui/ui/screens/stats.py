@@ -48,7 +48,7 @@ class StatsScreen(VocabScreen):
         yield Static(_("Statistics · {name}").format(name=app.learner.name), id="topbar")
         with VerticalScroll(id="stats"):
             retention = (
-                _("{pct}% of {n} reviews").format(pct=round(100 * stats.retention), n=stats.retention_reviews)
+                _("{percent} of {n} reviews").format(percent=f"{round(100 * stats.retention)}%", n=stats.retention_reviews)
                 if stats.retention is not None
                 else _("not enough mature reviews yet")
             )
@@ -76,7 +76,7 @@ class StatsScreen(VocabScreen):
                 classes="stats-title",
             )
             yield Sparkline(stats.forecast, id="forecast-chart", summary_function=max)
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -55,7 +55,7 @@ class SummaryScreen(VocabScreen):
                     ).format(n=s.learning_later),
                     classes="hint",
                 )
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def action_home(self) -> None:
         self.app.pop_screen()

@@ -1,0 +1,350 @@
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from fsrs import Card as FSRSCard
+from fsrs import Rating, State
+
+from vocab_tui.clock import iso
+from vocab_tui.decks import load_decks
+from vocab_tui.models import NEW, LearnerSettings
+from vocab_tui.progress import learner_stats, streak, study_date, true_retention
+from vocab_tui.store import Store
+from vocab_tui.study import StudySession
+
+from .conftest import NO_FUZZ
+from .helpers import write_deck
+
+WIB = timezone(timedelta(hours=7), "WIB")
+TODAY = date(2026, 11, 2)  # the clock fixture: Monday 2026-11-02 09:00 WIB
+
+
+def at(local: str) -> datetime:
+    return datetime.fromisoformat(local).replace(tzinfo=WIB).astimezone(timezone.utc)
+
+
+@pytest.fixture
+def history_store(tmp_path, clock):
+    """Deck 'office' (word0..word11, word11 then retired) and deck 'other' (word0..word1); one learner."""
+    folder = tmp_path / "decks"
+    write_deck(folder, "office", 12)
+    write_deck(folder, "other", 2)
+    store = Store(tmp_path / "v.db", clock)
+    store.sync_decks(load_decks([folder]).decks)
+    write_deck(folder, "office", 12, skip={11})
+    store.sync_decks(load_decks([folder]).decks)
+    store.learner_id = store.add_learner("Siti").id  # the helpers below write rows for this learner
+    yield store
+    store.close()
+
+
+def pk(store: Store, term: str, deck: str = "office") -> int:
+    return store.db.execute("SELECT pk FROM cards WHERE deck_id = ? AND term = ?", [deck, term]).fetchone()[0]
+
+
+def review_card(pk_: int, *, interval_days: float, reviewed: datetime, state: State = State.Review,
+                stability: float = 10.0) -> FSRSCard:
+    """A card last reviewed at `reviewed` and scheduled `interval_days` later."""
+    return FSRSCard(card_id=pk_, state=state, step=None if state == State.Review else 0, stability=stability,
+                    difficulty=5.0, due=reviewed + timedelta(days=interval_days), last_review=reviewed)
+
+
+def add_review(store: Store, card_pk: int, answered: datetime, rating: Rating, before: FSRSCard | None) -> None:
+    after = FSRSCard(card_id=card_pk, state=State.Review, stability=5.0, difficulty=5.0,
+                     due=answered + timedelta(days=5), last_review=answered)
+    store.db["reviews"].insert(
+        {
+            "learner_id": store.learner_id,
+            "card_pk": card_pk,
+            "rating": int(rating),
+            "answered_at": iso(answered),
+            "duration_ms": 4000,
+            "mode": "recognition",
+            "state_before": NEW if before is None else int(before.state),
+            "state_after": int(after.state),
+            "card_before": None if before is None else json.dumps(before.to_dict()),
+            "card_after": json.dumps(after.to_dict()),
+        }
+    )
+
+
+def add_state(store: Store, card_pk: int, state: State, due: datetime, stability: float = 5.0) -> None:
+    store.db["card_states"].insert(
+        {
+            "learner_id": store.learner_id,
+            "card_pk": card_pk,
+            "state": int(state),
+            "step": None if state == State.Review else 0,
+            "stability": stability,
+            "difficulty": 5.0,
+            "due": iso(due),
+            "last_review": iso(due - timedelta(days=3)),
+            "reps": 3,
+            "lapses": 0,
+        }
+    )
+
+
+def stats(store: Store, clock, decks=("office",)):
+    return learner_stats(store, store.learner(store.learner_id), list(decks), clock, NO_FUZZ)
+
+
+# -- the study day ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("moment", "day"),
+    [
+        ("2026-11-02 03:59", date(2026, 11, 1)),
+        ("2026-11-02 04:00", date(2026, 11, 2)),
+        ("2026-11-02 23:59", date(2026, 11, 2)),
+        ("2026-11-03 00:30", date(2026, 11, 2)),
+        ("2026-11-03 03:59:59", date(2026, 11, 2)),
+        ("2026-01-01 02:00", date(2025, 12, 31)),
+    ],
+)
+def test_a_moment_before_four_in_the_morning_belongs_to_the_day_before(moment, day):
+    assert study_date(at(moment), WIB, 4) == day
+
+
+def test_the_study_day_is_reckoned_in_local_time():
+    # 21:30 UTC on 1 November is 04:30 on 2 November in Jakarta: the new day has begun there.
+    moment = datetime(2026, 11, 1, 21, 30, tzinfo=timezone.utc)
+    assert study_date(moment, WIB, 4) == date(2026, 11, 2)
+    assert study_date(moment, timezone.utc, 4) == date(2026, 11, 1)
+    assert study_date(at("2026-11-02 05:30"), WIB, 6) == date(2026, 11, 1)
+
+
+# -- streak -------------------------------------------------------------------------------------
+
+
+def days_ago(*offsets: int) -> set[date]:
+    return {TODAY - timedelta(days=n) for n in offsets}
+
+
+@pytest.mark.parametrize(
+    ("studied", "expected"),
+    [
+        (days_ago(0, 1, 2), 3),  # studied today
+        (days_ago(0), 1),
+        (days_ago(1, 2, 3, 4), 4),  # not yet today, but yesterday: the streak is still alive
+        (days_ago(0, 1, 3, 4, 5), 2),  # a gap breaks it
+        (days_ago(1, 3), 1),
+        (days_ago(2, 3, 4), 0),  # neither today nor yesterday
+        (set(), 0),
+    ],
+)
+def test_streak_counts_consecutive_study_days(studied, expected):
+    assert streak(studied, TODAY) == expected
+
+
+# -- a made-up history --------------------------------------------------------------------------
+
+
+def seed_daily_history(store: Store) -> None:
+    word = pk(store, "word0")
+    plan = [
+        ("2026-11-02 08:00", 3),  # today
+        ("2026-11-02 03:30", 2),  # before 04:00: yesterday
+        ("2026-11-01 10:00", 1),  # yesterday
+        # 31 October: nothing
+        ("2026-10-30 23:00", 4),
+        ("2026-10-04 12:00", 5),  # 29 days ago: the first of the 30 days
+        ("2026-10-03 12:00", 7),  # 30 days ago: outside the 30 days
+    ]
+    for local, count in plan:
+        for i in range(count):
+            add_review(store, word, at(local) + timedelta(minutes=i), Rating.Good, None)
+
+
+def test_reviews_per_day_are_the_last_30_study_days_with_today_last(history_store, clock):
+    seed_daily_history(history_store)
+    result = stats(history_store, clock)
+    assert result.today == TODAY
+    assert len(result.reviews_per_day) == 30
+    expected = [0] * 30
+    expected[29] = 3  # today
+    expected[28] = 3  # 1 November: one at 10:00, two on the night before 04:00 on the 2nd
+    expected[26] = 4  # 30 October
+    expected[0] = 5  # 4 October
+    assert result.reviews_per_day == expected
+    assert result.daily[date(2026, 10, 3)] == 7
+    assert result.daily[date(2026, 11, 1)] == 3
+
+
+def test_streak_from_the_review_history(history_store, clock):
+    seed_daily_history(history_store)
+    assert stats(history_store, clock).streak == 2  # today and yesterday; 31 October was missed
+    clock.current = at("2026-11-03 03:30")  # still 2 November as a study day
+    assert stats(history_store, clock).streak == 2
+    clock.current = at("2026-11-03 09:00")  # not studied yet today: the streak holds
+    assert stats(history_store, clock).streak == 2
+    clock.current = at("2026-11-04 09:00")  # a whole day missed
+    assert stats(history_store, clock).streak == 0
+
+
+def test_forecast_counts_due_cards_per_day_with_overdue_ones_today(history_store, clock):
+    store = history_store
+    dues = {
+        "word0": "2026-10-25 10:00",  # overdue
+        "word1": "2026-11-02 01:00",  # overdue (study day 1 November)
+        "word2": "2026-11-02 20:00",  # today
+        "word3": "2026-11-03 02:00",  # before 04:00: still today's study day
+        "word4": "2026-11-03 05:00",  # day 1
+        "word5": "2026-11-05 09:00",  # day 3
+        "word6": "2026-11-05 23:00",  # day 3
+        "word7": "2026-11-06 03:00",  # day 3 (before 04:00 on the 6th)
+        "word8": "2026-12-01 10:00",  # day 29, the last one shown
+        "word9": "2026-12-02 10:00",  # day 30: beyond the forecast
+    }
+    for term, local in dues.items():
+        add_state(store, pk(store, term), State.Review, at(local))
+    add_state(store, pk(store, "word10"), State.Learning, at("2026-11-02 09:10"))  # today
+    add_state(store, pk(store, "word0", deck="other"), State.Review, at("2026-11-04 10:00"))  # not selected
+    expected = [0] * 30
+    expected[0] = 5
+    expected[1] = 1
+    expected[3] = 3
+    expected[29] = 1
+    result = stats(store, clock)
+    assert len(result.forecast) == 30
+    assert result.forecast == expected
+    both = stats(store, clock, decks=("office", "other"))
+    assert both.forecast[2] == 1
+    assert sum(both.forecast) == sum(expected) + 1
+
+
+def test_forecast_leaves_out_retired_cards(history_store, clock):
+    store = history_store
+    retired = pk(store, "word11")
+    add_state(store, retired, State.Review, at("2026-11-04 10:00"))
+    assert stats(store, clock).forecast == [0] * 30
+
+
+# -- true retention -----------------------------------------------------------------------------
+
+
+def seed_retention_history(store: Store) -> None:
+    """Hand-worked: four mature first-of-the-day reviews, three of them not Again -> 3/4."""
+    a, b, c, d, e, f, g, h = (pk(store, f"word{i}") for i in range(8))
+    # A: 30-day interval, Good at 10:00 -> counts, passed. The Again at 15:00 the same day is a second
+    # review of the day and must be ignored. It is inserted first, so the log's id order is not time order.
+    add_review(store, a, at("2026-10-20 15:00"), Rating.Again,
+               review_card(a, interval_days=30, reviewed=at("2026-09-20 10:00")))
+    add_review(store, a, at("2026-10-20 10:00"), Rating.Good,
+               review_card(a, interval_days=30, reviewed=at("2026-09-20 10:00")))
+    # B: 25-day interval, Again -> counts, failed.
+    add_review(store, b, at("2026-10-22 09:00"), Rating.Again,
+               review_card(b, interval_days=25, reviewed=at("2026-09-27 09:00")))
+    # C: exactly 21 days -> counts, passed.
+    add_review(store, c, at("2026-10-23 09:00"), Rating.Good,
+               review_card(c, interval_days=21, reviewed=at("2026-10-02 09:00")))
+    # D: 40 days, Hard -> counts, passed. Its Again at 02:30 the next morning is the same study day: ignored.
+    add_review(store, d, at("2026-10-25 22:00"), Rating.Hard,
+               review_card(d, interval_days=40, reviewed=at("2026-09-15 22:00")))
+    add_review(store, d, at("2026-10-26 02:30"), Rating.Again,
+               review_card(d, interval_days=40, reviewed=at("2026-09-15 22:00")))
+    # E: a 10-day interval -> ignored although Again.
+    add_review(store, e, at("2026-10-24 09:00"), Rating.Again,
+               review_card(e, interval_days=10, reviewed=at("2026-10-14 09:00"), stability=30))
+    # F: just under 21 days -> ignored.
+    add_review(store, f, at("2026-10-24 10:00"), Rating.Again,
+               review_card(f, interval_days=20.99, reviewed=at("2026-10-03 10:00"), stability=30))
+    # G: a relearning card with a long gap -> not a review of a mature card: ignored.
+    add_review(store, g, at("2026-10-24 11:00"), Rating.Again,
+               review_card(g, interval_days=30, reviewed=at("2026-09-24 11:00"), state=State.Relearning))
+    # H: a new card -> ignored.
+    add_review(store, h, at("2026-10-24 12:00"), Rating.Again, None)
+
+
+def test_true_retention_of_mature_cards_is_hand_worked_three_quarters(history_store, clock):
+    seed_retention_history(history_store)
+    result = stats(history_store, clock)
+    assert result.retention == pytest.approx(0.75)
+    assert result.retention_reviews == 4
+
+
+def test_true_retention_from_the_history_alone(history_store):
+    seed_retention_history(history_store)
+    history = history_store.review_history(history_store.learner_id)
+    assert true_retention(history, WIB, 4) == (pytest.approx(0.75), 4)
+
+
+def test_the_same_card_on_two_study_days_counts_twice(history_store, clock):
+    seed_retention_history(history_store)
+    a = pk(history_store, "word0")
+    add_review(history_store, a, at("2026-10-27 09:00"), Rating.Again,
+               review_card(a, interval_days=22, reviewed=at("2026-10-05 09:00")))
+    result = stats(history_store, clock)
+    assert result.retention_reviews == 5
+    assert result.retention == pytest.approx(3 / 5)
+
+
+def test_true_retention_is_none_without_mature_reviews(history_store, clock):
+    word = pk(history_store, "word0")
+    add_review(history_store, word, at("2026-10-24 09:00"), Rating.Good,
+               review_card(word, interval_days=5, reviewed=at("2026-10-19 09:00")))
+    result = stats(history_store, clock)
+    assert result.retention is None
+    assert result.retention_reviews == 0
+
+
+# -- known and mature words ---------------------------------------------------------------------
+
+
+def test_known_words_are_cards_in_review_and_mature_ones_have_21_days_stability(history_store, clock):
+    store = history_store
+    due = at("2026-11-20 09:00")
+    for term, state, stability in [
+        ("word0", State.Review, 2.0),
+        ("word1", State.Review, 20.9),
+        ("word2", State.Review, 21.0),
+        ("word3", State.Review, 150.0),
+        ("word4", State.Learning, 50.0),  # still learning: not known
+        ("word5", State.Relearning, 40.0),  # forgotten, being relearned: not known
+        ("word11", State.Review, 60.0),  # retired from the deck
+    ]:
+        add_state(store, pk(store, term), state, due, stability)
+    result = stats(store, clock)
+    assert (result.known, result.mature) == (4, 2)
+
+
+def test_a_learner_with_no_history_has_empty_statistics(history_store, clock):
+    result = stats(history_store, clock)
+    assert result.streak == 0
+    assert result.reviews_per_day == [0] * 30
+    assert result.forecast == [0] * 30
+    assert result.retention is None
+    assert (result.known, result.mature) == (0, 0)
+
+
+# -- statistics from real sessions --------------------------------------------------------------
+
+
+def test_three_days_of_study_give_the_expected_statistics(tmp_path, clock):
+    folder = tmp_path / "decks"
+    write_deck(folder, "big", 30)
+    store = Store(tmp_path / "v.db", clock)
+    store.sync_decks(load_decks([folder]).decks)
+    learner = store.add_learner("Budi")
+    learner = store.update_settings(learner.id, LearnerSettings(new_per_day=3))
+    # Each new card: Good (learning, 10 minutes), Good (review in 2 days). Reviews: Good.
+    for day in range(3):
+        clock.current = at("2026-11-02 09:00") + timedelta(days=day)
+        session = StudySession(store, learner, ["big"], clock, NO_FUZZ)
+        while session.next_card() is not None:
+            clock.advance(seconds=5)
+            session.answer(Rating.Good)
+            clock.advance(minutes=11)
+    result = learner_stats(store, learner, ["big"], clock, NO_FUZZ)
+    assert result.today == date(2026, 11, 4)
+    assert result.reviews_per_day[-4:] == [0, 6, 6, 9]  # the first day's cards came back on the third
+    assert result.streak == 3
+    assert (result.known, result.mature) == (9, 0)
+    expected = [0] * 30
+    expected[1] = 3  # the second day's new cards, two days after they were learned
+    expected[2] = 3  # today's new cards
+    expected[7] = 3  # the first day's cards, after their first review today
+    assert result.forecast == expected
