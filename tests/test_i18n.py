@@ -93,6 +93,9 @@ def test_the_interface_speaks_indonesian_when_asked():
         ({"LANG": "id_ID.UTF-8"}, "en", "en"),
         ({"LANG": "id_ID.UTF-8", "VOCAB_TUI_LANG": "en"}, "id", "en"),
         ({"LC_ALL": "id_ID.UTF-8", "LANG": "en_US.UTF-8"}, None, "id"),
+        ({}, None, "id"),  # a bare office terminal: the staff's language
+        ({"LANG": "C.UTF-8"}, None, "id"),
+        ({"LANG": "C.UTF-8"}, "en", "en"),
     ],
 )
 def test_the_language_follows_env_then_config_then_locale(env, configured, expected):

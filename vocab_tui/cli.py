@@ -220,4 +220,6 @@ def main(argv: list[str] | None = None) -> None:
     set_language(_early_language(args, config))
     if problem is not None:
         click.echo(_("Warning: {message}; using the default settings").format(message=problem), err=True)
+    for warning in config.warnings:
+        click.echo(_("Warning: {message}; using the default for it").format(message=warning), err=True)
     build_cli(config)(args=args, prog_name="vocab-tui")

@@ -5,7 +5,7 @@
     theme = "high-contrast"  # default, high-contrast or ansi
     [keys]                   # remap any key binding by its id
     "drill.again" = "1,j"
-    "drill.reveal" = "space,enter"
+    "drill.reveal" = "space,r"
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ class Config:
     theme: str = "default"
     keys: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
+    warnings: tuple[str, ...] = ()  # values that were ignored, said in words
 
 
 def config_path() -> Path:
@@ -52,23 +53,27 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(_("Cannot read the config file {path}: {reason}").format(path=path, reason=err)) from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(_("The config file {path} is not valid TOML: {reason}").format(path=path, reason=err)) from None
+    warnings: list[str] = []
     language = data.get("language")
     if language is not None and language not in LANGUAGES:
-        raise ConfigError(
+        warnings.append(
             _("{path}: 'language' must be one of {choices}, not '{value}'").format(
                 path=path, choices=", ".join(LANGUAGES), value=language
             )
         )
+        language = None
     theme = data.get("theme", "default")
     if theme not in THEMES:
-        raise ConfigError(
+        warnings.append(
             _("{path}: 'theme' must be one of {choices}, not '{value}'").format(
                 path=path, choices=", ".join(THEMES), value=theme
             )
         )
+        theme = "default"
     keys = data.get("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
-        raise ConfigError(
+        warnings.append(
             _("{path}: [keys] must map binding ids to keys, like \"drill.again\" = \"1,j\"").format(path=path)
         )
-    return Config(language=language, theme=theme, keys=dict(keys), path=path)
+        keys = {}
+    return Config(language=language, theme=theme, keys=dict(keys), path=path, warnings=tuple(warnings))

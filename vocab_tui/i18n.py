@@ -6,7 +6,6 @@ Source strings are English; catalogs live in ``vocab_tui/locale/<lang>/LC_MESSAG
 from __future__ import annotations
 
 import gettext as _gettext
-import locale
 import os
 from pathlib import Path
 
@@ -30,13 +29,14 @@ def detect_language(environ: dict[str, str] | None = None, configured: str | Non
         return str(configured)
     for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         value = env.get(var, "")
-        if value:
+        if value and not _neutral(value):
             return "id" if value.lower().startswith(("id", "in_")) else "en"
-    try:
-        loc = locale.getlocale()[0] or ""
-    except ValueError:
-        loc = ""
-    return "id" if loc.lower().startswith("id") else "en"
+    # A terminal that names no language (unset, C, POSIX) gets the staff's own language.
+    return DEFAULT_LANGUAGE
+
+
+def _neutral(locale_name: str) -> bool:
+    return locale_name.split(".")[0].upper() in ("C", "POSIX")
 
 
 def set_language(lang: str) -> str:

@@ -18,7 +18,7 @@ from ..i18n import LANGUAGE_NAMES, N_, _, current_language, set_language
 from ..models import Learner
 from ..scheduling import SchedulerSettings
 from ..workspace import Workspace
-from .keys import localize_bindings
+from .keys import binding_ids, keymap_ids, localize_bindings, set_keymap
 from .themes import HIGH_CONTRAST, THEMES
 
 
@@ -53,6 +53,15 @@ class VocabPalette(CommandPalette):
         self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
 
 
+def known_binding_ids() -> set[str]:
+    from .screens import browse, drill, help, home, options, profile, settings, stats, summary
+
+    screens = [home.HomeScreen, drill.DrillScreen, drill.LeechScreen, profile.ProfileScreen,
+               profile.NewProfileScreen, browse.BrowseScreen, stats.StatsScreen, settings.SettingsScreen,
+               summary.SummaryScreen, help.HelpScreen, options.StudyOptionsScreen]
+    return binding_ids([VocabApp, *screens])
+
+
 class VocabApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "vocab-tui"
@@ -77,6 +86,7 @@ class VocabApp(App[None]):
         self.config = config or Config()
         self.learner: Learner | None = None
         self.rng = rng or random.Random()
+        set_keymap(self.config.keys)
         localize_bindings(self)
 
     def on_mount(self) -> None:
@@ -84,10 +94,17 @@ class VocabApp(App[None]):
 
         self.register_theme(HIGH_CONTRAST)
         self.use_theme(self.config.theme)
-        if self.config.keys:
-            self.set_keymap(self.config.keys)
         self.push_screen(ProfileScreen())
         self.announce_skipped_decks()
+        for warning in self.config.warnings:
+            self.notify(warning, title=_("Settings file"), severity="warning", timeout=15)
+        unknown = sorted(keymap_ids() - known_binding_ids())
+        if unknown:
+            self.notify(
+                _("Unknown key binding ids in [keys]: {ids}. See the user guide for the list.").format(
+                    ids=", ".join(unknown)),
+                title=_("Settings file"), severity="warning", timeout=15,
+            )
 
     def use_theme(self, name: str) -> None:
         self.theme_name = name

@@ -16,6 +16,16 @@ from .base import VocabScreen
 from .drill import GRADE_NAMES
 
 
+class Results(DataTable):
+    """The search results; ↑ on the first row goes back to the search box."""
+
+    def action_cursor_up(self) -> None:
+        if self.cursor_row <= 0:
+            self.screen.query_one("#search", Input).focus()
+        else:
+            super().action_cursor_up()
+
+
 class BrowseScreen(VocabScreen):
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="browse.back"),
@@ -26,7 +36,7 @@ class BrowseScreen(VocabScreen):
     def compose(self) -> ComposeResult:
         yield Static(_("Browse and search"), id="topbar")
         yield Input(placeholder=_("Type a word in English or Indonesian…"), id="search")
-        yield DataTable(id="results", cursor_type="row")
+        yield Results(id="results", cursor_type="row")
         with VerticalScroll(id="details"):
             yield Static(id="detail")
         yield Footer(show_command_palette=False)

@@ -175,7 +175,7 @@ class DrillScreen(VocabScreen):
         elif card.mode == Mode.CLOZE:
             assert card.cloze is not None
             prompt = escape(card.cloze.sentence)
-            info = escape(c.example_translation or c.translation)
+            info = escape(c.definition)  # the translation of the example often repeats a loanword
         else:
             prompt = escape(c.translation)
             info = escape(c.definition)

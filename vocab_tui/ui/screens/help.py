@@ -24,16 +24,23 @@ class HelpScreen(VocabModal):
         self.beneath = beneath
 
     def compose(self) -> ComposeResult:
-        seen: set[str] = set()
-        lines = []
-        for key, (node, binding, enabled, _tooltip) in self.beneath.active_bindings.items():
+        keys: dict[str, list[str]] = {}  # description -> every key that does it
+        for _key, (node, binding, enabled, _tooltip) in self.beneath.active_bindings.items():
             # Only this app's own keys: widgets' built-in keys (scrolling, copying) are Textual's.
             if node is not self.beneath and node is not self.app:
                 continue
-            if not binding.description or binding.description in seen or enabled is False:
+            if not binding.description or enabled is False:
                 continue
-            seen.add(binding.description)
-            lines.append(f"[b]{escape(self.app.get_key_display(binding)):>8}[/b]  {escape(binding.description)}")
+            shown = keys.setdefault(binding.description, [])
+            display = self.app.get_key_display(binding)
+            if display not in shown:
+                shown.append(display)
+        width = max((len(" / ".join(k)) for k in keys.values()), default=0)
+        generic = {_("Next field"), _("Previous field"), _("Copy selected text")}
+        ordered = sorted(keys.items(), key=lambda item: item[0] in generic)  # the screen's own keys first
+        lines = [
+            f"[b]{escape(' / '.join(k).rjust(width))}[/b]  {escape(description)}" for description, k in ordered
+        ]
         with Vertical(id="dialog"):
             yield Label(_("Keys on this screen"), classes="dialog-title")
             with VerticalScroll(id="help-keys"):
