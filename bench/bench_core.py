@@ -22,7 +22,7 @@ from fsrs import Rating
 
 from vocab_tui.clock import FixedClock, iso
 from vocab_tui.decks import bundled_decks_dir, load_decks
-from vocab_tui.progress import home_counts
+from vocab_tui.progress import home_counts, learner_stats
 from vocab_tui.scheduling import SchedulerSettings
 from vocab_tui.store import Store
 from vocab_tui.study import StudySession
@@ -34,6 +34,7 @@ TARGETS_MS = {
     "answer a card (save + next card)": 10,
     "home counts": 30,
     "new session (build the queue)": 50,
+    "statistics screen numbers": 150,
 }
 
 
@@ -107,6 +108,9 @@ def main() -> int:
         results["home counts"] = timed(lambda: home_counts(store, learner, deck_ids, clock, settings), 30)
         results["new session (build the queue)"] = timed(
             lambda: StudySession(store, learner, deck_ids, clock, settings), 10
+        )
+        results["statistics screen numbers"] = timed(
+            lambda: learner_stats(store, learner, deck_ids, clock, settings), 5
         )
         fresh = store.add_learner("Bench")
         session = StudySession(store, fresh, deck_ids, clock, settings)

@@ -164,3 +164,23 @@ def test_queue_and_counts_use_indexes_not_scans_of_the_review_log(store):
         plan = " ".join(row[3] for row in store.db.execute("EXPLAIN QUERY PLAN " + sql).fetchall())
         assert "SCAN reviews" not in plan, (name, plan)
         assert "SCAN s" not in plan and "SCAN card_states" not in plan, (name, plan)
+
+
+def test_unchanged_deck_files_are_not_parsed_again_at_start_up(tmp_path, clock, monkeypatch):
+    from vocab_tui import decks as decks_module
+    from vocab_tui.workspace import open_workspace
+
+    folder = tmp_path / "decks"
+    write_deck(folder, "alpha", 3)
+    write_deck(folder, "beta", 2)
+    first = open_workspace(tmp_path / "v.db", [folder], clock)
+    assert first.deck_ids == ["alpha", "beta"]
+    first.store.close()
+    parsed = []
+    real = decks_module.check_deck
+    monkeypatch.setattr(decks_module, "check_deck", lambda path, raw=None: parsed.append(path.name) or real(path, raw))
+    write_deck(folder, "beta", 4)  # only this file changed
+    again = open_workspace(tmp_path / "v.db", [folder], clock)
+    assert again.deck_ids == ["alpha", "beta"]
+    assert parsed == ["beta.yaml"]
+    assert [d.card_count for d in again.store.decks(["alpha", "beta"])] == [3, 4]

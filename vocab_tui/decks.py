@@ -117,10 +117,15 @@ class Problem:
 
 @dataclass
 class LoadResult:
-    """The decks that loaded, and every problem with the files that did not."""
+    """The decks that loaded, and every problem with the files that did not.
+
+    `deck_ids` lists every deck that loaded, in file order; `decks` holds the parsed ones (a
+    file already known with the same content is not parsed again, see `load_decks`).
+    """
 
     decks: list[Deck] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    deck_ids: list[str] = field(default_factory=list)
 
     @property
     def skipped(self) -> list[str]:
@@ -459,27 +464,46 @@ def _opt(values: dict[str, object], key: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def load_decks(paths: list[Path]) -> LoadResult:
-    """Load every deck under `paths`; a bad file is skipped with its problems, never fatal."""
+def load_decks(paths: list[Path], known: dict[str, tuple[str, str]] | None = None) -> LoadResult:
+    """Load every deck under `paths`; a bad file is skipped with its problems, never fatal.
+
+    `known` maps a file path to (content hash, deck id) of decks already stored: such a file,
+    unchanged, is only hashed, not parsed, which keeps start-up fast.
+    """
+    known = known or {}
     result = LoadResult()
     owner: dict[str, Path] = {}
     for path in deck_files(paths):
-        deck, problems = check_deck(path)
-        if deck is None:
-            result.problems.extend(problems)
+        try:
+            raw = path.read_bytes()
+        except OSError as err:
+            reason = err.strerror or str(err)
+            result.problems.append(Problem(str(path), 1, 1, _("cannot read the file: {reason}").format(reason=reason)))
             continue
-        if deck.id in owner:
+        digest = hashlib.sha256(raw).hexdigest()
+        stored = known.get(str(path))
+        if stored is not None and stored[0] == digest:
+            deck_id, deck = stored[1], None
+        else:
+            deck, problems = check_deck(path, raw)
+            if deck is None:
+                result.problems.extend(problems)
+                continue
+            deck_id = deck.id
+        if deck_id in owner:
             result.problems.append(
                 Problem(
                     str(path),
                     1,
                     1,
                     _("deck id '{id}' is already used by {other}; this file was skipped").format(
-                        id=deck.id, other=owner[deck.id]
+                        id=deck_id, other=owner[deck_id]
                     ),
                 )
             )
             continue
-        owner[deck.id] = path
-        result.decks.append(deck)
+        owner[deck_id] = path
+        result.deck_ids.append(deck_id)
+        if deck is not None:
+            result.decks.append(deck)
     return result

@@ -303,6 +303,11 @@ class Store:
 
     # -- decks ------------------------------------------------------------------------------
 
+    def deck_sources(self) -> dict[str, tuple[str, str]]:
+        """For each stored deck's file: (content hash, deck id)."""
+        return {row["source"]: (row["content_hash"], row["id"])
+                for row in self.db.query("SELECT id, source, content_hash FROM decks")}
+
     def deck_hashes(self) -> dict[str, str]:
         return {row["id"]: row["content_hash"] for row in self.db.query("SELECT id, content_hash FROM decks")}
 

@@ -28,6 +28,6 @@ def open_workspace(db_path: Path, deck_dirs: list[Path], clock: Clock) -> Worksp
     Raises StoreError when the database cannot be used; bad decks never raise.
     """
     store = Store(db_path, clock)
-    result = load_decks(deck_dirs)
+    result = load_decks(deck_dirs, known=store.deck_sources())
     store.sync_decks(result.decks)
-    return Workspace(store, clock, [d.id for d in result.decks], result.problems)
+    return Workspace(store, clock, result.deck_ids, result.problems)
