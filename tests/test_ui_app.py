@@ -163,3 +163,14 @@ def test_the_language_flag_works_on_the_real_command(tmp_path):
                          capture_output=True, text=True)
     i18n.set_language("id")
     assert out.returncode == 0 and i18n._("no problems") in out.stderr
+
+
+async def test_ctrl_c_explains_how_to_quit_in_the_interface_language(workspace):
+    i18n.set_language("id")
+    app = VocabApp(workspace, NO_FUZZ)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        titles = [n.title for n in app._notifications]
+        assert i18n._("Do you want to quit?") in titles and "Do you want to quit?" not in titles
+        assert app.is_running

@@ -129,6 +129,14 @@ class VocabApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def action_help_quit(self) -> None:
+        """ctrl+c does not quit a Textual app: say (in the interface language) what does."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(_("Press [b]{key}[/b] to quit; your progress is already saved.").format(
+                    key=self.get_key_display(active.binding)), title=_("Do you want to quit?"))
+                return
+
     def action_command_palette(self) -> None:
         if not CommandPalette.is_open(self):
             self.push_screen(VocabPalette())

@@ -21,25 +21,21 @@ if TYPE_CHECKING:
     from ..app import VocabApp
 
 
-class VocabScreen(Screen[Any]):
-    BINDINGS = SCREEN_KEYS
+class _Localized:
+    """Bindings in the interface language, and the app with its type."""
 
     def __init__(self) -> None:
         super().__init__()
-        localize_bindings(self)
+        localize_bindings(self)  # type: ignore[arg-type]
 
     @property
     def vocab(self) -> VocabApp:
-        return self.app  # type: ignore[return-value]
+        return self.app  # type: ignore[attr-defined,no-any-return]
 
 
-class VocabModal(ModalScreen[Any]):
+class VocabScreen(_Localized, Screen[Any]):
     BINDINGS = SCREEN_KEYS
 
-    def __init__(self) -> None:
-        super().__init__()
-        localize_bindings(self)
 
-    @property
-    def vocab(self) -> VocabApp:
-        return self.app  # type: ignore[return-value]
+class VocabModal(_Localized, ModalScreen[Any]):
+    BINDINGS = SCREEN_KEYS
