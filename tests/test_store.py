@@ -184,3 +184,25 @@ def test_unchanged_deck_files_are_not_parsed_again_at_start_up(tmp_path, clock, 
     assert again.deck_ids == ["alpha", "beta"]
     assert parsed == ["beta.yaml"]
     assert [d.card_count for d in again.store.decks(["alpha", "beta"])] == [3, 4]
+
+
+def test_a_version_1_database_is_migrated_forward_keeping_its_data(tmp_path, clock):
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from vocab_tui.store import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    old = Database(sqlite3.connect(path))
+    MIGRATIONS[0](old)  # the database as the first release made it
+    old.execute("PRAGMA user_version = 1")
+    old["learners"].insert({"name": "Siti", "unit": "Dinkes", "created_at": "2026-01-05T01:00:00.000+00:00"})
+    old.conn.commit()
+    old.close()
+
+    store = Store(path, clock)
+    assert store.schema_version == SCHEMA_VERSION
+    [siti] = store.learners()
+    assert (siti.name, siti.unit, siti.settings.default_mode) == ("Siti", "Dinkes", "mixed")
+    assert "card_flags" in store.db.table_names()

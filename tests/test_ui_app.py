@@ -174,3 +174,20 @@ async def test_ctrl_c_explains_how_to_quit_in_the_interface_language(workspace):
         titles = [n.title for n in app._notifications]
         assert i18n._("Do you want to quit?") in titles and "Do you want to quit?" not in titles
         assert app.is_running
+
+
+async def test_the_palette_opens_statistics_from_anywhere(workspace):
+    from vocab_tui.ui.screens.stats import StatsScreen
+
+    recognition_learner(workspace)
+    app = VocabApp(workspace, NO_FUZZ)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter")  # in a session
+        assert isinstance(app.screen, DrillScreen)
+        await pilot.press("ctrl+p", *"Statistics")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, StatsScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)

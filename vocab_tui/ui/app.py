@@ -169,6 +169,14 @@ class VocabApp(App[None]):
         self._reset_to(HomeScreen())
         self.push_screen(DrillScreen(list(self.workspace.deck_ids)))
 
+    def _open_from_home(self, what: str) -> None:
+        """Go to the home screen and open one of its screens (statistics, browse, settings)."""
+        from .screens.home import HomeScreen
+
+        if not isinstance(self.screen, HomeScreen):
+            self._reset_to(HomeScreen())
+        self.call_later(lambda: getattr(self.screen, f"action_{what}")())
+
     def restart_screens(self) -> None:
         """Build the screens again (after a language change), keeping the learner."""
         from .screens.home import HomeScreen
@@ -188,7 +196,15 @@ class VocabApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         commands: list[tuple[str, str, Callable[[], object]]] = []
         if self.learner is not None:
-            commands.append((_("Study all decks"), _("Start a session with every deck"), self.action_study_all))
+            commands += [
+                (_("Study all decks"), _("Start a session with every deck"), self.action_study_all),
+                (_("Statistics"), _("Your streak, study days, reviews and what is coming"),
+                 lambda: self._open_from_home("stats")),
+                (_("Browse"), _("Find any word in the decks and your history with it"),
+                 lambda: self._open_from_home("browse")),
+                (_("Settings"), _("Daily limits, desired retention, study mode"),
+                 lambda: self._open_from_home("settings")),
+            ]
         commands += [
             (_("Switch profile"), _("Choose another learner"), self.action_switch_profile),
             (_("Language: Bahasa Indonesia / English"), _("Switch the interface language"),
