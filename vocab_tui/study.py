@@ -14,7 +14,7 @@ from fsrs import Rating, State
 from .clock import Clock
 from .decks import Card
 from .models import Answer, Learner, StoredCard
-from .modes import Cloze, Mode, allows_article, check_typed, choose_options, cloze, mode_for
+from .modes import Cloze, Mode, TypedResult, allows_article, check_typed, choose_options, cloze, mode_for
 from .scheduling import (
     SchedulerSettings,
     day_end,
@@ -51,7 +51,8 @@ class StudyCard:
             return [self.cloze.answer, term]
         return [term]
 
-    def check(self, typed: str):
+    def check(self, typed: str) -> TypedResult:
+        """Judge what the learner typed against this card's accepted answers."""
         return check_typed(typed, self.answers(), drop_article=allows_article(self.stored.card))
 
     @property
