@@ -29,9 +29,8 @@ def text(app, selector: str) -> str:
 async def test_a_whole_session_from_new_profile_to_summary(workspace, clock):
     app = VocabApp(workspace, NO_FUZZ)
     async with app.run_test(size=(80, 24)) as pilot:
-        assert isinstance(app.screen, ProfileScreen)
-        await pilot.press("n")
-        assert isinstance(app.screen, NewProfileScreen)
+        await pilot.pause()
+        assert isinstance(app.screen, NewProfileScreen)  # the first start asks for a profile at once
         await pilot.press("enter")  # no name yet: refused with a message
         assert "name" in text(app, "#dialog-error")
         await pilot.press(*"Siti Rahma", "enter")
@@ -131,5 +130,6 @@ async def test_a_skipped_deck_is_announced(tmp_path, clock):
         await pilot.pause()
         messages = [n.message for n in app._notifications]
         assert any("broken.yaml was skipped" in m for m in messages)
+        await pilot.press("escape")  # not now: back to the profile list
         assert isinstance(app.screen, ProfileScreen)
         assert app.screen.query_one(OptionList).option_count == 1  # only "+ New profile"

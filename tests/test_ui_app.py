@@ -166,6 +166,7 @@ def test_the_language_flag_works_on_the_real_command(tmp_path):
 
 
 async def test_ctrl_c_explains_how_to_quit_in_the_interface_language(workspace):
+    recognition_learner(workspace)
     i18n.set_language("id")
     app = VocabApp(workspace, NO_FUZZ)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -32,6 +32,8 @@ class ProfileScreen(VocabScreen):
 
     def on_mount(self) -> None:
         self.refresh_profiles()
+        if not self.vocab.store.learners():  # the very first start: nobody to choose yet
+            self.action_new_profile()
 
     def refresh_profiles(self) -> None:
         options = self.query_one("#profiles", OptionList)
