@@ -233,3 +233,26 @@ async def test_more_new_cards_after_the_daily_limit(workspace):
         await pilot.pause()
         assert isinstance(app.screen, DrillScreen)
         assert app.screen.shown.is_new
+
+
+async def test_a_failed_save_keeps_the_card_on_screen_and_says_why(workspace, monkeypatch):
+    from vocab_tui.store import StoreError
+
+    learner, app = start(workspace, "recognition")
+    async with app.run_test(size=(80, 24)) as pilot:
+        drill = await open_drill(pilot)
+        term = drill.shown.card.term
+        real = workspace.store.record_answer
+
+        def full_disk(answer):
+            raise StoreError("The disk holding vocab.db is full; free some space and try again")
+
+        monkeypatch.setattr(workspace.store, "record_answer", full_disk)
+        await pilot.press("space", "3")
+        await pilot.pause()
+        assert drill.shown.card.term == term and drill.phase == "revealed"  # nothing moved on
+        assert any("disk" in n.message and "not saved" in n.message for n in app._notifications)
+        monkeypatch.setattr(workspace.store, "record_answer", real)
+        await pilot.press("3")  # space freed, the same grade goes through
+        assert drill.shown.card.term != term
+    assert len(workspace.store.reviews(learner.id)) == 1
