@@ -15,7 +15,7 @@ from vocab_tui import i18n
 
 PACKAGE = Path(i18n.__file__).parent
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
-PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+PLACEHOLDER = re.compile(r"\{[a-z_]*(?:![rs])?\}")
 
 
 @functools.cache

@@ -151,8 +151,16 @@ def test_the_command_line_speaks_indonesian(tmp_path):
     result = CliRunner().invoke(build_cli(), ["decks", "check", str(FIXTURES)])
     assert result.exit_code == 0
     assert i18n._("no problems") in result.stderr and "no problems" not in result.stderr
+    from vocab_tui import cli_texts
+
+    cli_texts.install()  # click's own headings and errors, as `vocab-tui` itself does
     help_text = CliRunner().invoke(build_cli(), ["--help"]).output
     assert i18n._("Add and list learner profiles.") in help_text
+    assert help_text.startswith(i18n._("Usage:")) and "Usage:" not in help_text
+    assert i18n._("Show this message and exit.") in help_text
+    error = CliRunner().invoke(build_cli(), ["decks", "check", "/no/such/deck"])
+    assert error.exit_code == 2 and "does not exist" not in error.stderr
+    assert i18n._("Try '{command} {option}' for help.").split("'")[0] in error.stderr
 
 
 def test_the_language_flag_works_on_the_real_command(tmp_path):

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from . import cli_texts
 from .clock import SystemClock
 from .config import Config, ConfigError, load_config
 from .decks import check_deck, deck_files, load_decks
@@ -218,6 +219,7 @@ def main(argv: list[str] | None = None) -> None:
     except ConfigError as err:
         config, problem = Config(), err
     set_language(_early_language(args, config))
+    cli_texts.install()
     if problem is not None:
         click.echo(_("Warning: {message}; using the default settings").format(message=problem), err=True)
     for warning in config.warnings:
