@@ -209,7 +209,8 @@ class StudySession:
         """Decide how the card is asked: the session's mode, or by maturity in mixed mode."""
         options: tuple[Card, ...] = ()
         mode = self.mode
-        if mode in (Mode.MIXED, Mode.CHOICE):
+        # Options are drawn only where a choice may be asked: mixed mode asks it of new cards only.
+        if mode == Mode.CHOICE or (mode == Mode.MIXED and state is None):
             options = tuple(choose_options(stored.card, self.pool(), self.rng))
         if mode == Mode.MIXED:
             mode = mode_for(stored.card, state, choice_possible=len(options) >= 4)
@@ -304,32 +305,33 @@ class StudySession:
         return self.current
 
     def suspend_current(self) -> StudyCard | None:
-        """Keep the current card out of every future session (until unsuspended); show the next."""
+        """Keep the current card out of every future session (until resumed in Browse); show the next."""
         if self.current is not None:
-            self.store.set_suspended(self.learner.id, self.current.pk, True)
+            self._put_away(self.current.pk, suspend=True)
         return self.next_card()
 
     def bury_current(self) -> StudyCard | None:
         """Put the current card away until the next study day; show the next."""
         if self.current is not None:
-            _start, end = self._day()
-            self.store.bury(self.learner.id, self.current.pk, end)
+            self._put_away(self.current.pk, suspend=False)
         return self.next_card()
 
     def suspend_last(self) -> None:
         """Suspend the card answered last (e.g. after it was marked a leech)."""
         if self._undo:
-            pk = self._undo[-1].card.pk
-            self.store.set_suspended(self.learner.id, pk, True)
-            self._learning = [item for item in self._learning if item[1] != pk]
+            self._put_away(self._undo[-1].card.pk, suspend=True)
 
     def bury_last(self) -> None:
         """Put the card answered last away until the next study day."""
         if self._undo:
-            pk = self._undo[-1].card.pk
-            _start, end = self._day()
-            self.store.bury(self.learner.id, pk, end)
-            self._learning = [item for item in self._learning if item[1] != pk]
+            self._put_away(self._undo[-1].card.pk, suspend=False)
+
+    def _put_away(self, pk: int, suspend: bool) -> None:
+        if suspend:
+            self.store.set_suspended(self.learner.id, pk, True)
+        else:
+            self.store.bury(self.learner.id, pk, self._day()[1])
+        self._learning = [item for item in self._learning if item[1] != pk]
 
     def summary(self) -> SessionSummary:
         _start, end = self._day()

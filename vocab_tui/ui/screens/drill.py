@@ -92,7 +92,6 @@ class DrillScreen(VocabScreen):
         self.review_ahead_days = review_ahead_days
         self.session: StudySession | None = None
         self.shown: StudyCard | None = None  # the card on screen (still there after it is answered)
-        self.result: TypedResult | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="drill-top"):
@@ -165,7 +164,6 @@ class DrillScreen(VocabScreen):
         assert card is not None
         self.shown = card
         c = card.card
-        self.result = None
         self.query_one("#drill-mode", Static).update(_(MODE_NAMES[card.mode]))
         self.query_one("#card-badge", Static).update(_("NEW") if card.is_new else "")
         details = [c.ipa, _(PART_OF_SPEECH_LABELS.get(c.part_of_speech or "", c.part_of_speech or "")), c.level]
@@ -300,7 +298,6 @@ class DrillScreen(VocabScreen):
         result = card.check(event.value)
         if self.save(result.rating) is None:
             return
-        self.result = result
         event.input.disabled = True
         self.set_focus(None)
         answer = escape(result.expected)
