@@ -1,0 +1,46 @@
+"""Text that came from people and files: find control characters, and print any text safely.
+
+A terminal obeys control characters (ESC starts a command that can set the window title, move
+the cursor or rewrite the screen), so text from a deck, a learner or a file name must never reach
+it raw. This module is pure: the loader uses `control_characters` to refuse such text where it
+enters, and everything that prints uses `visible` as the last line of defence.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls, DEL and the C1 controls. Tab and newline are judged by the caller (`allow`).
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def control_characters(text: str, allow: str = "") -> list[int]:
+    """Indexes (0-based, in characters) of the control characters in `text`, except those in `allow`.
+
+    `allow="\\n"` accepts line breaks, e.g. in a multi-line note.
+    """
+    return [m.start() for m in _CONTROL_RE.finditer(text) if m.group() not in allow]
+
+
+def describe_character(char: str) -> str:
+    """A control character as a person can read it: 'U+001B'."""
+    return f"U+{ord(char):04X}"
+
+
+def visible(text: str, allow: str = "") -> str:
+    """`text` with each control character (except those in `allow`) written as a visible escape.
+
+    ESC becomes '\\x1b', so nothing the terminal would obey survives; every other character,
+    brackets and backslashes included, is kept as it was.
+    """
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        return char if char in allow else f"\\x{ord(char):02x}"
+
+    return _CONTROL_RE.sub(escape, text)
+
+
+def has_control_characters(text: str, allow: str = "") -> bool:
+    """True when `text` holds a control character that is not in `allow`."""
+    return bool(control_characters(text, allow))
