@@ -8,7 +8,7 @@ from vocab_tui.text import control_characters, describe_character, has_control_c
 
 def test_escape_sequences_are_found_and_made_visible():
     title = "\x1b]0;PWNED\x07"
-    assert control_characters(title) == [0, 8]
+    assert control_characters(title) == [0, 9]
     assert visible(title) == "\\x1b]0;PWNED\\x07"
     assert describe_character("\x1b") == "U+001B"
 
