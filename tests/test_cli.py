@@ -244,3 +244,58 @@ def test_python_dash_m_entry_point() -> None:
     assert proc.returncode == 0, proc.stderr
     assert "no problems" in proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+# -- usage errors in the interface language, naming what the user set ---------------------------
+
+
+def run_main(argv: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **env: str) -> tuple[int, str]:
+    """The real entry point in this process: (exit code, what was written to stderr)."""
+    from vocab_tui.cli import main
+
+    monkeypatch.setenv("VOCAB_TUI_CONFIG", str(tmp_path / "no-config.toml"))
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        monkeypatch.delenv(var, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    stderr = __import__("io").StringIO()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    return int(exit_info.value.code or 0), stderr.getvalue()
+
+
+def test_unknown_lang_option_is_refused_in_the_terminals_language(monkeypatch, tmp_path) -> None:
+    code, err = run_main(["--lang", "fr", "learners", "list", "--db", str(tmp_path / "v.db")], monkeypatch,
+                         tmp_path, LANG="id_ID.UTF-8")
+    assert code == 2
+    assert "Kesalahan: Nilai tidak valid untuk '--lang': 'fr'" in err
+    assert "Invalid value" not in err
+
+
+def test_unknown_language_in_the_environment_names_the_variable(monkeypatch, tmp_path) -> None:
+    code, err = run_main(["learners", "list", "--db", str(tmp_path / "v.db")], monkeypatch, tmp_path,
+                         VOCAB_TUI_LANG="xx", LANG="en_US.UTF-8")
+    assert code == 2
+    assert "Error: Invalid value for the environment variable VOCAB_TUI_LANG: 'xx'" in err
+    assert "--lang" not in err.split("Error:")[1]
+    code, err = run_main(["learners", "list", "--db", str(tmp_path / "v.db")], monkeypatch, tmp_path,
+                         VOCAB_TUI_LANG="xx")  # a terminal naming no language: Bahasa Indonesia
+    assert "Nilai tidak valid untuk variabel lingkungan VOCAB_TUI_LANG: 'xx'" in err
+
+
+def test_deck_folder_from_the_environment_is_named_when_it_is_a_file(monkeypatch, tmp_path) -> None:
+    a_file = tmp_path / "decks.txt"
+    a_file.write_text("not a folder", encoding="utf-8")
+    code, err = run_main(["decks", "list"], monkeypatch, tmp_path, VOCAB_TUI_DECKS=str(a_file),
+                         VOCAB_TUI_LANG="en")
+    assert code == 2
+    assert "Invalid value for the environment variable VOCAB_TUI_DECKS" in err
+    assert "--decks" not in err.split("Error:")[1]
+
+
+def test_language_names_are_accepted_in_any_case(monkeypatch, tmp_path, capsys) -> None:
+    code, _err = run_main(["--lang", "ID", "learners", "list", "--db", str(tmp_path / "v.db")], monkeypatch,
+                          tmp_path)
+    assert code == 0
+    assert "Belum ada" in capsys.readouterr().out

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from . import cli_texts
 from .clock import SystemClock
@@ -19,17 +20,29 @@ from .paths import default_db_path, deck_dirs
 from .store import Store, StoreError
 
 
+class _Option(click.Option):
+    """An option whose usage errors name what the user set: the option, or its environment variable."""
+
+    def get_error_hint(self, ctx: click.Context | None) -> str:
+        source = ctx.get_parameter_source(self.name) if ctx is not None and self.name else None
+        if source == ParameterSource.ENVIRONMENT and isinstance(self.envvar, str):
+            return _("the environment variable {name}").format(name=self.envvar)
+        return super().get_error_hint(ctx)
+
+
 def _common(func: Callable[..., Any]) -> Callable[..., Any]:
     """--db, --decks and --lang, accepted by every command (a subcommand's value wins)."""
     func = click.option(
         "--lang",
-        type=click.Choice(LANGUAGES),
+        cls=_Option,
+        type=click.Choice(LANGUAGES, case_sensitive=False),
         envvar="VOCAB_TUI_LANG",
         help=_("Interface language: id (Bahasa Indonesia) or en (English)."),
     )(func)
     func = click.option(
         "--decks",
         "deck_dirs",
+        cls=_Option,
         multiple=True,
         type=click.Path(file_okay=False, path_type=Path),
         envvar="VOCAB_TUI_DECKS",
@@ -37,6 +50,7 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
     func = click.option(
         "--db",
+        cls=_Option,
         type=click.Path(path_type=Path),
         envvar="VOCAB_TUI_DB",
         help=_("The progress database file (env VOCAB_TUI_DB)."),
@@ -51,8 +65,8 @@ def _settings(ctx: click.Context, db: Path | None, dirs: tuple[Path, ...], lang:
     if dirs:
         obj["deck_dirs"] = tuple(obj.get("deck_dirs", ())) + tuple(dirs)
     if lang:
-        obj["lang"] = lang
-        set_language(lang)
+        obj["lang"] = lang.lower()
+        set_language(lang.lower())
     return obj
 
 
@@ -203,12 +217,19 @@ def _run_app(obj: dict[str, Any]) -> None:
 
 
 def _early_language(argv: list[str], config: Config) -> str:
-    """--lang is needed before click parses anything, so that help texts are translated."""
+    """--lang is needed before click parses anything, so that help texts are translated.
+
+    A --lang that names no language of ours is left for click to refuse, in the language the
+    environment, the config file or the locale would choose.
+    """
     for i, arg in enumerate(argv):
+        value = None
         if arg == "--lang" and i + 1 < len(argv):
-            return argv[i + 1]
-        if arg.startswith("--lang="):
-            return arg.split("=", 1)[1]
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        if value is not None and value.strip().lower() in LANGUAGES:
+            return value.strip().lower()
     return detect_language(dict(os.environ), config.language)
 
 
