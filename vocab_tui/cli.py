@@ -12,7 +12,7 @@ import click
 from click.core import ParameterSource
 
 from . import cli_texts
-from .clock import SystemClock
+from .clock import SystemClock, local_timezone
 from .config import Config, ConfigError, load_config
 from .decks import check_deck, deck_files, load_decks
 from .i18n import LANGUAGES, _, detect_language, ngettext, set_language
@@ -76,10 +76,16 @@ def _db_path(obj: dict[str, Any]) -> Path:
 
 def _open_store(obj: dict[str, Any]) -> Store:
     try:
-        return Store(_db_path(obj), SystemClock())
+        return Store(_db_path(obj), _clock(obj))
     except StoreError as err:
         _fail(str(err))
         raise  # unreachable: _fail exits
+
+
+def _clock(obj: dict[str, Any]) -> SystemClock:
+    """The real clock, in the office's time zone (the `timezone` setting, else the system's)."""
+    config = obj.get("config") or Config()
+    return SystemClock(local_timezone(config.timezone))
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -206,7 +212,7 @@ def _table(headers: list[str], rows: list[tuple[str, ...]]) -> None:
 def _run_app(obj: dict[str, Any]) -> None:
     from .workspace import open_workspace
 
-    clock = SystemClock()
+    clock = _clock(obj)
     try:
         workspace = open_workspace(_db_path(obj), _all_deck_dirs(obj), clock)
     except StoreError as err:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
+from pathlib import Path
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 UTC = timezone.utc
 
@@ -17,8 +20,48 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
-def local_timezone() -> tzinfo:
-    """The machine's local timezone (the study day follows the office's wall clock)."""
+def zone(name: str) -> ZoneInfo | None:
+    """The IANA time zone called `name` (e.g. Asia/Jakarta), or None when there is no such zone."""
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):  # ValueError: not a zone name at all, e.g. "../x"
+        return None
+
+
+def local_timezone(name: str | None = None, environ: dict[str, str] | None = None,
+                   etc: Path = Path("/etc")) -> tzinfo:
+    """The office's time zone with its daylight-saving rules, so the study day follows the wall clock.
+
+    In order: `name` (the `timezone` setting), the TZ variable, the zone /etc/localtime links to,
+    /etc/timezone; only when none names a known zone, the machine's current UTC offset.
+    """
+    env = os.environ if environ is None else environ
+    if name and (found := zone(name)) is not None:
+        return found
+    tz_variable = env.get("TZ", "").lstrip(":")
+    if tz_variable:  # the C library obeys TZ over /etc/localtime, and so do we
+        return zone(_zone_name(tz_variable)) or _current_offset()
+    candidates = []
+    try:
+        candidates.append(_zone_name(os.readlink(etc / "localtime")))
+    except OSError:
+        pass
+    try:
+        candidates.append((etc / "timezone").read_text(encoding="utf-8").strip())
+    except (OSError, UnicodeDecodeError):
+        pass
+    for candidate in candidates:
+        if candidate and (found := zone(candidate)) is not None:
+            return found
+    return _current_offset()
+
+
+def _zone_name(path: str) -> str:
+    """Europe/Berlin from /usr/share/zoneinfo/Europe/Berlin (a zone name stays as it is)."""
+    return path.split("/zoneinfo/", 1)[1] if "/zoneinfo/" in path else path
+
+
+def _current_offset() -> tzinfo:
     return datetime.now().astimezone().tzinfo or UTC
 
 

@@ -3,6 +3,7 @@
     # ~/.config/vocab-tui/config.toml
     language = "id"          # id or en; --lang and VOCAB_TUI_LANG override it
     theme = "high-contrast"  # default, high-contrast or ansi
+    timezone = "Asia/Makassar"  # the office's time zone; default: the system's (TZ, /etc/localtime)
     [keys]                   # remap any key binding by its id
     "drill.again" = "1,j"
     "drill.reveal" = "space,r"
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from platformdirs import user_config_path
 
+from .clock import zone
 from .i18n import LANGUAGES, _
 
 THEMES = ("default", "high-contrast", "ansi")
@@ -33,6 +35,7 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
     warnings: tuple[str, ...] = ()  # values that were ignored, said in words
+    timezone: str | None = None  # an IANA zone name (Asia/Jakarta), known to zoneinfo
 
 
 def config_path() -> Path:
@@ -76,4 +79,12 @@ def load_config(path: Path | None = None) -> Config:
             _("{path}: [keys] must map binding ids to keys, like \"drill.again\" = \"1,j\"").format(path=path)
         )
         keys = {}
-    return Config(language=language, theme=theme, keys=dict(keys), path=path, warnings=tuple(warnings))
+    timezone = data.get("timezone")
+    if timezone is not None and (not isinstance(timezone, str) or zone(timezone) is None):
+        warnings.append(
+            _("{path}: 'timezone' must be a time zone name like Asia/Jakarta (WIB), Asia/Makassar (WITA) "
+              "or Asia/Jayapura (WIT), not '{value}'").format(path=path, value=timezone)
+        )
+        timezone = None
+    return Config(language=language, theme=theme, keys=dict(keys), timezone=timezone, path=path,
+                  warnings=tuple(warnings))

@@ -53,6 +53,17 @@ def home_counts(
     return HomeCounts(decks, total, today, new_left)
 
 
+def next_change(
+    store: Store, learner: Learner, deck_ids: list[str], clock: Clock, settings: SchedulerSettings
+) -> datetime:
+    """When the home screen's counts can next change by time alone: the next study day, or sooner
+    when a card falls due or comes back from being buried."""
+    now = clock.now()
+    end = day_end(now, clock.tz, settings.day_starts_at)
+    due = store.next_due(learner.id, deck_ids, now)
+    return min(end, due) if due is not None else end
+
+
 # -- the learner's statistics -------------------------------------------------------------------
 
 MATURE_DAYS = 21

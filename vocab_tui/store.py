@@ -560,6 +560,21 @@ class Store:
         ).fetchone()
         return int(row[0])
 
+    def next_due(self, learner_id: int, deck_ids: list[str], after: datetime) -> datetime | None:
+        """The first moment after `after` at which one of the learner's cards falls due or comes back
+        from being buried (None when nothing is waiting)."""
+        row = self.db.execute(
+            "SELECT min(t) FROM ("
+            "  SELECT min(s.due) AS t FROM card_states s JOIN cards c ON c.pk = s.card_pk "
+            "  WHERE s.learner_id = :learner AND s.due > :after AND c.retired_at IS NULL "
+            "  AND c.deck_id IN (SELECT value FROM json_each(:decks)) "
+            "  UNION ALL SELECT min(f.buried_until) FROM card_flags f JOIN cards c ON c.pk = f.card_pk "
+            "  WHERE f.learner_id = :learner AND f.buried_until > :after AND f.suspended = 0 "
+            "  AND c.deck_id IN (SELECT value FROM json_each(:decks)))",
+            {"learner": learner_id, "after": iso(after), "decks": json.dumps(deck_ids)},
+        ).fetchone()
+        return parse_iso(row[0]) if row and row[0] else None
+
     def reviews(self, learner_id: int) -> list[dict]:
         """The learner's review log, oldest first (for tests, undo and exports)."""
         return list(self.db.query("SELECT * FROM reviews WHERE learner_id = ? ORDER BY id", [learner_id]))

@@ -8,10 +8,11 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
 from ...i18n import N_, _, ngettext
-from ...progress import home_counts
+from ...progress import home_counts, next_change
 from .base import VocabScreen
 
 ALL = "__all__"
+CLOCK_CHECK_SECONDS = 30  # the clock is asked, not trusted to wake us: a laptop sleeps overnight
 
 
 class HomeScreen(VocabScreen):
@@ -39,9 +40,15 @@ class HomeScreen(VocabScreen):
         table.add_column(_("Due"), key="due", width=6)
         self.refresh_counts()
         table.focus()
+        self.set_interval(CLOCK_CHECK_SECONDS, self.check_time)
 
     def on_screen_resume(self) -> None:
         self.refresh_counts()
+
+    def check_time(self) -> None:
+        """Count again once the study day has turned or a card has fallen due since the last count."""
+        if self.vocab.learner is not None and self.vocab.clock.now() >= self.refresh_at:
+            self.refresh_counts()
 
     def refresh_counts(self) -> None:
         app = self.vocab
@@ -49,6 +56,8 @@ class HomeScreen(VocabScreen):
         assert learner is not None
         counts = home_counts(app.store, learner, app.workspace.deck_ids, app.clock, app.scheduler_settings)
         self.counts = counts
+        self.refresh_at = next_change(app.store, learner, app.workspace.deck_ids, app.clock,
+                                      app.scheduler_settings)
         who = learner.name + (f" · {learner.unit}" if learner.unit else "")
         self.query_one("#topbar", Static).update(f"vocab-tui · {who}")
         today = counts.today
