@@ -20,12 +20,12 @@ from .conftest import NO_FUZZ
 
 SIZES = {"small": (80, 24), "large": (120, 40)}
 
-BUDI = ["enter"]  # two weeks of history: the mini deck is done for today
-SITI = ["down", "enter"]  # new: every card of the mini deck is waiting
+BUDI = ["down", "enter"]  # two weeks of history: the mini deck is done for today
+SITI = ["down", "down", "enter"]  # new: every card of the mini deck is waiting
 # name -> (Siti's study mode, keys pressed from the profile screen)
 SCREENS = {
     "profile": ("mixed", []),
-    "new-profile": ("mixed", ["n", *"Ani", "tab"]),
+    "new-profile": ("mixed", ["ctrl+n", *"Ani", "tab"]),
     "home": ("mixed", SITI),
     "home-done": ("mixed", BUDI),
     "choice": ("mixed", [*SITI, "enter"]),

@@ -87,7 +87,7 @@ async def test_grades_are_refused_until_the_answer_is_shown(workspace):
     learner = learner_with_mode(workspace, "recognition")
     app = VocabApp(workspace, NO_FUZZ)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter")  # choose Budi
+        await pilot.press("down", "enter")  # choose Budi
         await pilot.press("enter")  # study all decks
         await pilot.press("3")
         assert workspace.store.reviews(learner.id) == []
@@ -99,7 +99,7 @@ async def test_every_answer_is_saved_before_the_next_card_shows(workspace):
     learner = learner_with_mode(workspace, "recognition")
     app = VocabApp(workspace, NO_FUZZ)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "enter")
+        await pilot.press("down", "enter", "enter")
         for n in range(1, 4):
             await pilot.press("space", "4")
             other = workspace.store.__class__(workspace.store.path, workspace.clock)  # another reader
@@ -111,7 +111,7 @@ async def test_help_lists_the_keys_of_the_current_screen(workspace):
     learner_with_mode(workspace, "recognition")
     app = VocabApp(workspace, NO_FUZZ)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "enter", "question_mark")
+        await pilot.press("down", "enter", "enter", "question_mark")
         shown = " ".join(visible(w) for w in app.screen.query(Static))
         assert "Show answer" in shown and "End session" in shown and "Quit" in shown
         await pilot.press("escape")

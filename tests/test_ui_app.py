@@ -34,7 +34,7 @@ async def test_the_interface_starts_in_indonesian_and_switches_to_english(worksp
     i18n.set_language("id")
     app = VocabApp(workspace, NO_FUZZ)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter")
+        await pilot.press("down", "enter")
         assert isinstance(app.screen, HomeScreen)
         id_hint = visible(app, "#home-hint")
         assert id_hint == i18n._("Choose a deck with ↑/↓ and press Enter to study.")
@@ -51,7 +51,7 @@ async def test_the_command_palette_speaks_the_interface_language(workspace):
     i18n.set_language("id")
     app = VocabApp(workspace, NO_FUZZ)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "ctrl+p")
+        await pilot.press("down", "enter", "ctrl+p")
         await pilot.pause()
         assert app.screen.query_one(CommandInput).placeholder == i18n._("Type a command…")
         titles = [c.title for c in app.get_system_commands(app.screen)]
@@ -88,7 +88,7 @@ async def test_remapping_one_job_of_a_key_leaves_its_other_jobs(workspace):
     learner = workspace.store.add_learner("Budi")
     app = VocabApp(workspace, NO_FUZZ, Config(keys={"drill.again": "j", "drill.next": "n"}), rng=random.Random(1))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "enter")  # mixed mode: a new card is multiple choice
+        await pilot.press("down", "enter", "enter")  # mixed mode: a new card is multiple choice
         drill = app.screen
         right = 1 + [o.id for o in drill.shown.options].index(drill.shown.card.id)
         await pilot.press(str(right))  # the number keys still choose
@@ -109,7 +109,7 @@ async def test_keys_can_be_remapped_in_the_config(workspace):
     learner = recognition_learner(workspace)
     app = VocabApp(workspace, NO_FUZZ, Config(keys={"drill.again": "j", "drill.reveal": "k"}), rng=random.Random(1))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "enter")
+        await pilot.press("down", "enter", "enter")
         assert isinstance(app.screen, DrillScreen)
         await pilot.press("space")  # no longer bound
         assert app.screen.phase == "question"
@@ -191,7 +191,7 @@ async def test_the_palette_opens_statistics_from_anywhere(workspace):
     recognition_learner(workspace)
     app = VocabApp(workspace, NO_FUZZ)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "enter")  # in a session
+        await pilot.press("down", "enter", "enter")  # in a session
         assert isinstance(app.screen, DrillScreen)
         await pilot.press("ctrl+p", *"Statistics")
         await pilot.pause(0.5)

@@ -29,7 +29,7 @@ def start(workspace, mode: str = "mixed", **settings):
 
 
 async def open_drill(pilot):
-    await pilot.press("enter", "enter")  # choose the profile, study all decks
+    await pilot.press("down", "enter", "enter")  # choose the profile, study all decks
     await pilot.pause()
     assert isinstance(pilot.app.screen, DrillScreen)
     return pilot.app.screen
@@ -161,7 +161,7 @@ async def test_suspend_and_bury_from_the_drill(workspace):
 async def test_browse_finds_a_term_as_you_type_and_shows_history(workspace):
     learner, app = start(workspace, "recognition")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "enter", "space", "3", "escape", "enter")  # study one card
+        await pilot.press("down", "enter", "enter", "space", "3", "escape", "enter")  # study one card
         await pilot.pause()
         await pilot.press("slash")
         assert isinstance(app.screen, BrowseScreen)
@@ -188,7 +188,7 @@ async def test_statistics_after_a_simulated_month(workspace, clock):
             session.answer(Rating.Good)
         clock.advance(days=1)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "t")
+        await pilot.press("down", "enter", "t")
         await pilot.pause()
         assert isinstance(app.screen, StatsScreen)
         numbers = " ".join(w.render().plain for w in app.screen.query(".stats-box"))
@@ -206,7 +206,7 @@ async def test_statistics_after_a_simulated_month(workspace, clock):
 async def test_settings_are_saved_for_the_learner(workspace):
     learner, app = start(workspace, "recognition")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "s")
+        await pilot.press("down", "enter", "s")
         assert isinstance(app.screen, SettingsScreen)
         new = app.screen.query_one("#new", Input)
         new.value = "700"

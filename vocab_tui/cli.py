@@ -17,7 +17,7 @@ from .config import Config, ConfigError, load_config
 from .decks import check_deck, deck_files, load_decks
 from .i18n import LANGUAGES, _, detect_language, ngettext, set_language
 from .paths import default_db_path, deck_dirs
-from .store import Store, StoreError
+from .store import DuplicateLearner, Store, StoreError
 
 
 class _Option(click.Option):
@@ -171,14 +171,20 @@ def build_cli(config: Config | None = None) -> click.Group:
     @learners.command("add", help=_("Add a learner profile."))
     @click.argument("name")
     @click.option("--unit", default="", help=_("The learner's unit (OPD), e.g. Diskominfo."))
+    @click.option("--allow-duplicate", is_flag=True,
+                  help=_("Add the profile even if one with the same name and unit exists "
+                         "(two people with one name in one unit)."))
     @_common
     @click.pass_context
-    def learners_add(ctx: click.Context, name: str, unit: str, db: Path | None,
+    def learners_add(ctx: click.Context, name: str, unit: str, allow_duplicate: bool, db: Path | None,
                      deck_dirs: tuple[Path, ...], lang: str | None) -> None:
         obj = _settings(ctx, db, deck_dirs, lang)
         store = _open_store(obj)
         try:
-            learner = store.add_learner(name, unit)
+            learner = store.add_learner(name, unit, allow_duplicate=allow_duplicate)
+        except DuplicateLearner as err:
+            _fail(str(err) + "; " + _("use that profile, or add --allow-duplicate if this is another person "
+                                      "with the same name"))
         except StoreError as err:
             _fail(str(err))
         click.echo(_("Added learner {id}: {name}").format(id=learner.id, name=learner.name)

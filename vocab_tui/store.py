@@ -38,6 +38,20 @@ class StoreError(Exception):
     """A database problem told in words a person can act on."""
 
 
+class DuplicateLearner(StoreError):
+    """A profile for the same person (same name and unit, any case and spacing) already exists."""
+
+    def __init__(self, existing: Learner) -> None:
+        who = existing.name + (f" ({existing.unit})" if existing.unit else "")
+        super().__init__(_("There is already a profile for {who} (id {id})").format(who=who, id=existing.id))
+        self.existing = existing
+
+
+def same_person_key(name: str, unit: str) -> tuple[str, str]:
+    """What two profiles of one person share: name and unit, ignoring case and spaces."""
+    return "".join(name.split()).casefold(), "".join(unit.split()).casefold()
+
+
 def _schema_v1(db: Database) -> None:
     db["learners"].create(
         {
@@ -254,14 +268,31 @@ class Store:
 
     # -- learners ---------------------------------------------------------------------------
 
-    def add_learner(self, name: str, unit: str = "") -> Learner:
+    def add_learner(self, name: str, unit: str = "", *, allow_duplicate: bool = False) -> Learner:
+        """Add a profile; raises DuplicateLearner when this person has one already (unless allowed)."""
         name, unit = name.strip(), unit.strip()
         if not name:
             raise StoreError(_("A learner needs a name"))
         with self._writing() as db:
+            existing = None if allow_duplicate else self._same_person(db, name, unit)
+            if existing is not None:
+                raise DuplicateLearner(existing)
             table = db["learners"].insert({"name": name, "unit": unit, "created_at": iso(self.clock.now())})
             learner_id = table.last_pk
         return self.learner(int(learner_id))
+
+    def _same_person(self, db: Database, name: str, unit: str) -> Learner | None:
+        """The oldest profile with this name and unit (read inside the writing transaction)."""
+        key = same_person_key(name, unit)
+        for row in db.query("SELECT * FROM learners ORDER BY id"):
+            if same_person_key(row["name"], row["unit"] or "") == key:
+                return self._learner(row)
+        return None
+
+    def learner_activity(self) -> dict[int, tuple[int, datetime | None]]:
+        """For each learner with answers: how many, and when the last one was given."""
+        rows = self.db.execute("SELECT learner_id, count(*), max(answered_at) FROM reviews GROUP BY learner_id")
+        return {row[0]: (int(row[1]), parse_iso(row[2]) if row[2] else None) for row in rows}
 
     def learners(self) -> list[Learner]:
         rows = self.db.query("SELECT * FROM learners ORDER BY name COLLATE NOCASE, id")

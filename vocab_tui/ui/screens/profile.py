@@ -6,44 +6,88 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...i18n import N_, _
-from ...store import StoreError
+from ...i18n import N_, _, ngettext
+from ...models import Learner
+from ...store import DuplicateLearner, StoreError, same_person_key
 from .base import VocabModal, VocabScreen
 
 NEW_PROFILE = "__new__"
 
 
+def profile_label(learner: Learner, activity: tuple[int, object] | None) -> Content:
+    """Name · unit, and how much progress the profile holds (so a duplicate shows which one is used)."""
+    who = learner.name + (f"  ·  {learner.unit}" if learner.unit else "")
+    if activity is None:
+        held = _("no answers yet")
+    else:
+        answers, last = activity
+        held = ngettext("{n} answer", "{n} answers", answers).format(n=answers)
+        if last is not None:
+            held += ", " + _("last {date}").format(date=f"{last:%Y-%m-%d}")
+    return Content(who).append(Content.styled(f"  ({held})", "dim"))
+
+
+def matches(learner: Learner, query: str) -> bool:
+    """Whether the profile's name or unit contains what was typed (any case, spaces ignored)."""
+    needle = "".join(query.split()).casefold()
+    return not needle or any(needle in part for part in same_person_key(learner.name, learner.unit))
+
+
 class ProfileScreen(VocabScreen):
     BINDINGS = [
-        Binding("n", "new_profile", N_("New profile"), id="profile.new"),
+        Binding("ctrl+n", "new_profile", N_("New profile"), id="profile.new", priority=True),
+        Binding("down", "to_list", N_("To the list"), id="profile.list", show=False),
     ]
 
     def compose(self) -> ComposeResult:
         yield Static(_("vocab-tui · English for digital government"), id="topbar")
         with Vertical(id="profile-box"):
             yield Label(_("Who is studying today?"), id="profile-title")
+            yield Input(placeholder=_("Type part of your name to find it"), id="profile-filter", max_length=80)
             yield OptionList(id="profiles")
-            yield Static(_("Choose your name and press Enter, or press N to add a new profile."),
+            yield Static(_("Find your name, choose it with ↑/↓ and press Enter; ctrl+n adds a new profile."),
                          id="profile-hint", classes="hint")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
+        self.everyone = self.vocab.store.learners()
+        self.activity = self.vocab.store.learner_activity()
         self.refresh_profiles()
-        if not self.vocab.store.learners():  # the very first start: nobody to choose yet
+        self.query_one("#profile-filter", Input).focus()
+        if not self.everyone:  # the very first start: nobody to choose yet
             self.action_new_profile()
 
-    def refresh_profiles(self) -> None:
+    def refresh_profiles(self, query: str = "") -> None:
+        """The profiles matching `query`; none is highlighted, so Enter alone never picks somebody."""
         options = self.query_one("#profiles", OptionList)
         options.clear_options()
-        for learner in self.vocab.store.learners():
-            label = learner.name + (f"  ·  {learner.unit}" if learner.unit else "")
-            options.add_option(Option(label, id=str(learner.id)))
+        shown = [x for x in self.everyone if matches(x, query)]
+        for learner in shown:
+            options.add_option(Option(profile_label(learner, self.activity.get(learner.id)), id=str(learner.id)))
+        if query.strip() and not shown:
+            options.add_option(Option(Content(_("No profile matches “{text}”.").format(text=query.strip())),
+                                      disabled=True))
         options.add_option(Option(_("+ New profile"), id=NEW_PROFILE))
-        options.highlighted = 0
+        options.highlighted = None
+
+    @on(Input.Changed, "#profile-filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.refresh_profiles(event.value)
+
+    @on(Input.Submitted, "#profile-filter")
+    def filter_submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip():  # something typed: go to the first match, Enter again opens it
+            self.action_to_list()
+
+    def action_to_list(self) -> None:
+        options = self.query_one("#profiles", OptionList)
         options.focus()
+        if options.highlighted is None:
+            options.action_first()
 
     @on(OptionList.OptionSelected, "#profiles")
     def chosen(self, event: OptionList.OptionSelected) -> None:
@@ -101,10 +145,21 @@ class NewProfileScreen(VocabModal):
         error = self.query_one("#dialog-error", Static)
         if self._name_missing():
             return
+        offered = getattr(self, "offered", None)
+        if offered is not None and same_person_key(name, unit) == same_person_key(offered.name, offered.unit):
+            self.dismiss(offered.id)  # Enter again: the learner takes the profile that exists
+            return
         try:
             learner = self.vocab.store.add_learner(name, unit)
+        except DuplicateLearner as err:
+            self.offered = err.existing
+            who = err.existing.name + (f" · {err.existing.unit}" if err.existing.unit else "")
+            error.update(Content("✗ " + _("{who} already has a profile. Press Enter to open it; if you are "
+                                          "another person with this name, add something to tell you apart, "
+                                          "like an initial.").format(who=who)))
+            return
         except StoreError as err:
-            error.update("✗ " + str(err))
+            error.update(Content("✗ " + str(err)))
             return
         self.dismiss(learner.id)
 

@@ -1,0 +1,193 @@
+"""The learner's path: profiles on a shared terminal, counts that follow the clock, settings errors,
+progress in a session; driven with Pilot, then the screen and the database checked."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from click.testing import CliRunner
+from fsrs import Rating
+from textual.widgets import DataTable, Input, OptionList, Static
+
+from vocab_tui.cli import build_cli
+from vocab_tui.models import LearnerSettings
+from vocab_tui.store import DuplicateLearner
+from vocab_tui.study import StudySession
+from vocab_tui.ui.app import VocabApp
+from vocab_tui.ui.screens.home import HomeScreen
+from vocab_tui.ui.screens.profile import NewProfileScreen, ProfileScreen
+
+from .conftest import NO_FUZZ
+
+
+def visible(app, selector: str) -> str:
+    return app.screen.query_one(selector, Static).render().plain
+
+
+def option_texts(app) -> list[str]:
+    options = app.screen.query_one("#profiles", OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+# -- profiles on a shared terminal ---------------------------------------------------------------
+
+
+def test_the_same_person_cannot_get_a_second_profile_by_case_or_spaces(store):
+    siti = store.add_learner("Siti Rahmawati", "Diskominfo")
+    for name, unit in [("siti rahmawati", "diskominfo"), ("  SITI   Rahmawati ", "Dis kominfo")]:
+        with pytest.raises(DuplicateLearner) as refused:
+            store.add_learner(name, unit)
+        assert refused.value.existing.id == siti.id
+        assert "Siti Rahmawati (Diskominfo)" in str(refused.value)
+    store.add_learner("Siti Rahmawati", "Bappeda")  # another unit: another person
+    store.add_learner("Siti Rahmawati", "Diskominfo", allow_duplicate=True)  # asked for explicitly
+    assert sorted((x.name, x.unit) for x in store.learners()) == [
+        ("Siti Rahmawati", "Bappeda"), ("Siti Rahmawati", "Diskominfo"), ("Siti Rahmawati", "Diskominfo")]
+
+
+def test_learners_add_refuses_a_near_duplicate_naming_the_existing_profile(tmp_path):
+    db = str(tmp_path / "v.db")
+    runner = CliRunner()
+    assert runner.invoke(build_cli(), ["learners", "add", "Siti", "--unit", "Bappeda", "--db", db]).exit_code == 0
+    again = runner.invoke(build_cli(), ["learners", "add", "siti", "--unit", "BAPPEDA", "--db", db])
+    assert again.exit_code == 1
+    assert "There is already a profile for Siti (Bappeda) (id 1)" in again.stderr
+    assert "--allow-duplicate" in again.stderr
+    forced = runner.invoke(build_cli(), ["learners", "add", "siti", "--unit", "BAPPEDA", "--allow-duplicate",
+                                         "--db", db])
+    assert forced.exit_code == 0
+    listed = runner.invoke(build_cli(), ["learners", "list", "--db", db]).stdout
+    assert listed.count("Bappeda") + listed.count("BAPPEDA") == 2
+
+
+async def test_the_picker_highlights_nobody_so_enter_alone_studies_as_nobody(workspace):
+    workspace.store.add_learner("Agus", "Bappeda")
+    workspace.store.add_learner("Budi", "Dinkes")
+    app = VocabApp(workspace, NO_FUZZ)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#profiles", OptionList).highlighted is None
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ProfileScreen) and app.learner is None
+        await pilot.press("down", "down", "enter")  # the learner moves to their own name
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.learner.name == "Budi"
+
+
+async def test_a_learner_finds_their_name_among_sixty_by_typing_part_of_it(workspace):
+    store = workspace.store
+    for i in range(60):
+        store.add_learner(f"Pegawai {i:02d}", "Sekretariat Daerah")
+    wanted = store.add_learner("Siti Rahmawati", "Diskominfo")
+    store.add_learner("Rahmat Hidayat", "Bappeda")
+    app = VocabApp(workspace, NO_FUZZ)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert len(option_texts(app)) == 63  # everyone, and "+ New profile"
+        await pilot.press(*"rahmaw")
+        await pilot.pause()
+        assert option_texts(app)[0].startswith("Siti Rahmawati  ·  Diskominfo")
+        assert len(option_texts(app)) == 2
+        await pilot.press("enter")  # to the first match; nobody is opened yet
+        await pilot.pause()
+        assert isinstance(app.screen, ProfileScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.learner.id == wanted.id
+        assert "Siti Rahmawati" in visible(app, "#topbar")
+
+
+async def test_a_name_typed_that_matches_nobody_says_so(workspace):
+    workspace.store.add_learner("Agus", "Bappeda")
+    app = VocabApp(workspace, NO_FUZZ)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"zzz")
+        await pilot.pause()
+        assert option_texts(app) == ["No profile matches “zzz”.", "+ New profile"]
+
+
+async def test_the_picker_shows_which_profile_holds_the_progress(workspace, clock):
+    store = workspace.store
+    used = store.add_learner("Siti", "Bappeda")
+    store.add_learner("siti", "bappeda", allow_duplicate=True)  # made before duplicates were refused
+    session = StudySession(store, used, ["mini"], clock, NO_FUZZ, mode="recognition")
+    for _ in range(3):
+        session.next_card()
+        session.answer(Rating.Good)
+    app = VocabApp(workspace, NO_FUZZ)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        texts = option_texts(app)
+        assert texts[0] == "Siti  ·  Bappeda  (3 answers, last 2026-11-02)"
+        assert texts[1] == "siti  ·  bappeda  (no answers yet)"
+
+
+async def test_creating_a_near_duplicate_offers_the_existing_profile(workspace):
+    siti = workspace.store.add_learner("Siti Rahmawati", "Diskominfo")
+    app = VocabApp(workspace, NO_FUZZ)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, NewProfileScreen)
+        await pilot.press(*"siti  rahmawati", "enter", *"DISKOMINFO", "enter")
+        await pilot.pause()
+        error = visible(app, "#dialog-error")
+        assert "Siti Rahmawati · Diskominfo already has a profile. Press Enter to open it" in error
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.learner.id == siti.id
+    assert len(workspace.store.learners()) == 1
+
+
+# -- time moves on -------------------------------------------------------------------------------
+
+
+async def test_home_left_open_overnight_counts_again_when_the_day_turns(workspace, clock):
+    from vocab_tui.scheduling import day_start
+
+    store = workspace.store
+    learner = store.add_learner("Budi", "Bappeda")
+    session = StudySession(store, learner, ["mini"], clock, NO_FUZZ, mode="recognition")
+    while session.next_card() is not None:
+        clock.advance(seconds=5)
+        session.answer(Rating.Easy)  # every card goes to review, due some days later
+    first_due = min(store.due_dates(learner.id, ["mini"]))
+    app = VocabApp(workspace, NO_FUZZ)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert "All done for today" in visible(app, "#home-hint")
+        morning = day_start(first_due, clock.tz)  # 04:00 local on the day the first card falls due
+        assert morning < first_due
+        clock.current = morning - timedelta(minutes=1)
+        home.check_time()
+        await pilot.pause()
+        assert "All done for today" in visible(app, "#home-hint")
+        clock.current = morning
+        home.check_time()
+        await pilot.pause()
+        assert "Choose a deck" in visible(app, "#home-hint")
+        due = int(home.query_one("#decks", DataTable).get_row_at(0)[3])
+        assert due == sum(1 for d in store.due_dates(learner.id, ["mini"]) if d < morning + timedelta(days=1))
+        assert due > 0
+
+
+async def test_home_counts_again_when_buried_cards_come_back(workspace, clock):
+    store = workspace.store
+    learner = store.add_learner("Budi")
+    for pk in store.new_cards(learner.id, "mini", 100):
+        store.bury(learner.id, pk, clock.now() + timedelta(hours=2))
+    app = VocabApp(workspace, NO_FUZZ)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        home = app.screen
+        assert home.query_one("#decks", DataTable).get_row_at(0)[1] == "0"
+        clock.advance(hours=2)
+        home.check_time()
+        await pilot.pause()
+        assert home.query_one("#decks", DataTable).get_row_at(0)[1] == "8"
