@@ -191,3 +191,49 @@ async def test_home_counts_again_when_buried_cards_come_back(workspace, clock):
         home.check_time()
         await pilot.pause()
         assert home.query_one("#decks", DataTable).get_row_at(0)[1] == "8"
+
+
+# -- settings say what is wrong, where you can see it ------------------------------------------
+
+
+def on_screen(app, widget) -> bool:
+    """Whether the widget is drawn inside the terminal, above the footer."""
+    region = widget.region
+    return region.height > 0 and region.y >= 0 and region.bottom <= app.size.height - 1
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+async def test_a_wrong_number_is_explained_next_to_its_field_at_80x24(workspace, lang):
+    from vocab_tui import i18n
+    from vocab_tui.ui.screens.settings import SettingsScreen
+
+    learner = workspace.store.add_learner("Siti", "Diskominfo")
+    i18n.set_language(lang)
+    app = VocabApp(workspace, NO_FUZZ)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter", "s")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        app.screen.query_one("#new", Input).value = "9999"
+        app.screen.query_one("#retention", Input).value = "abc"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)  # refused
+        new_error = app.screen.query_one("#new-error", Static)
+        retention_error = app.screen.query_one("#retention-error", Static)
+        expected = i18n._("✗ {field}: enter a whole number from {low} to {high}.")
+        assert visible(app, "#new-error") == expected.format(field=i18n._("New cards a day"), low=0, high=500)
+        assert visible(app, "#retention-error") == expected.format(field=i18n._("Desired retention"), low=70,
+                                                                   high=97)
+        assert not app.screen.query_one("#reviews-error", Static).display  # the right one says nothing
+        for error, field in ((new_error, "#new"), (retention_error, "#retention")):
+            assert on_screen(app, error)
+            assert error.region.y == app.screen.query_one(field, Input).region.bottom  # just below its field
+        assert app.focused is app.screen.query_one("#new", Input)
+        app.screen.query_one("#new", Input).value = "30"
+        app.screen.query_one("#retention", Input).value = "85"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    settings = workspace.store.learner(learner.id).settings
+    assert (settings.new_per_day, settings.desired_retention) == (30, 0.85)

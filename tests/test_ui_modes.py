@@ -211,7 +211,7 @@ async def test_settings_are_saved_for_the_learner(workspace):
         new = app.screen.query_one("#new", Input)
         new.value = "700"
         await pilot.press("ctrl+s")
-        assert "500" in visible(app, "#settings-error")  # out of range: refused, nothing saved
+        assert "500" in visible(app, "#new-error")  # out of range: refused, nothing saved
         new.value = "5"
         await pilot.press("ctrl+s")
         await pilot.pause()

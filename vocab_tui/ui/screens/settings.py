@@ -5,7 +5,8 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.widgets import Footer, Input, Label, Select, Static
 
 from ...i18n import N_, _
@@ -15,6 +16,8 @@ from ...store import StoreError
 from .base import VocabScreen
 
 LIMITS = {"new": (0, 500), "reviews": (0, 5000), "retention": (70, 97)}
+# Each number's name, as the error next to it says it.
+FIELD_NAMES = {"new": N_("New cards a day"), "reviews": N_("Reviews a day"), "retention": N_("Desired retention")}
 
 
 class SettingsScreen(VocabScreen):
@@ -28,14 +31,19 @@ class SettingsScreen(VocabScreen):
         assert learner is not None
         s = learner.settings
         yield Static(_("Settings · {name}").format(name=learner.name), id="topbar")
+        labels = {
+            "new": _("New cards a day (0–500)"),
+            "reviews": _("Reviews a day (0–5000)"),
+            "retention": _("Desired retention in % (70–97): higher means more reviews"),
+        }
+        values = {"new": s.new_per_day, "reviews": s.reviews_per_day, "retention": round(s.desired_retention * 100)}
         with VerticalScroll(id="settings"):
-            yield Label(_("New cards a day (0–500)"))
-            yield Input(str(s.new_per_day), id="new", type="integer")
-            yield Label(_("Reviews a day (0–5000)"))
-            yield Input(str(s.reviews_per_day), id="reviews", type="integer")
-            yield Label(_("Desired retention in % (70–97): higher means more reviews"))
-            yield Input(str(round(s.desired_retention * 100)), id="retention", type="integer")
-            yield Label(_("Study mode"))
+            for key, label in labels.items():
+                with Horizontal(classes="setting-row"):
+                    yield Label(label, classes="setting-label")
+                    yield Input(str(values[key]), id=key, type="integer", max_length=6)
+                yield Static(id=f"{key}-error", classes="error field-error")
+            yield Label(_("Study mode"), classes="setting-label")
             yield Select([(_(label), str(mode)) for mode, label in MODE_LABELS.items()],
                          value=s.default_mode, allow_blank=False, id="mode")
             yield Static(id="settings-error", classes="error")
@@ -46,15 +54,27 @@ class SettingsScreen(VocabScreen):
         self.query_one("#new", Input).focus()
 
     def read(self) -> LearnerSettings | None:
+        """The settings as typed; None, with an error next to each wrong field, when one is out of range."""
         values = {}
+        wrong = []
         for key, (low, high) in LIMITS.items():
             text = self.query_one(f"#{key}", Input).value.strip()
-            if not text.isdigit() or not low <= int(text) <= high:
-                self.query_one("#settings-error", Static).update(
-                    _("✗ Please enter a whole number from {low} to {high}.").format(low=low, high=high))
-                self.query_one(f"#{key}", Input).focus()
-                return None
-            values[key] = int(text)
+            error = self.query_one(f"#{key}-error", Static)
+            if text.isdigit() and low <= int(text) <= high:
+                values[key] = int(text)
+                error.update("")
+                error.display = False
+                continue
+            error.update(_("✗ {field}: enter a whole number from {low} to {high}.").format(
+                field=_(FIELD_NAMES[key]), low=low, high=high))
+            error.display = True
+            wrong.append(key)
+        if wrong:
+            field = self.query_one(f"#{wrong[0]}", Input)
+            field.focus()
+            self.call_after_refresh(self.query_one("#settings", VerticalScroll).scroll_to_widget,
+                                    self.query_one(f"#{wrong[0]}-error"), animate=False)
+            return None
         mode = self.query_one("#mode", Select).value
         return LearnerSettings(values["new"], values["reviews"], values["retention"] / 100, str(Mode(str(mode))))
 
@@ -70,7 +90,7 @@ class SettingsScreen(VocabScreen):
         try:
             app.learner = app.store.update_settings(app.learner.id, settings)
         except StoreError as err:
-            self.query_one("#settings-error", Static).update("✗ " + str(err))
+            self.query_one("#settings-error", Static).update(Content("✗ " + str(err)))
             return
         self.notify(_("Settings saved."), timeout=3)
         self.app.pop_screen()
