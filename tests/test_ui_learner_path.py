@@ -237,3 +237,39 @@ async def test_a_wrong_number_is_explained_next_to_its_field_at_80x24(workspace,
         assert isinstance(app.screen, HomeScreen)
     settings = workspace.store.learner(learner.id).settings
     assert (settings.new_per_day, settings.desired_retention) == (30, 0.85)
+
+
+# -- progress that moves forward -------------------------------------------------------------------
+
+
+async def test_the_session_shows_cards_left_by_kind_and_a_bar_that_only_moves_forward(workspace, clock):
+    from textual.widgets import ProgressBar
+
+    from vocab_tui.ui.screens.drill import DrillScreen
+
+    store = workspace.store
+    store.update_settings(store.add_learner("Budi").id, LearnerSettings(default_mode="recognition"))
+    app = VocabApp(workspace, NO_FUZZ)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillScreen)
+        bar = app.screen.query_one("#session-progress", ProgressBar)
+        assert visible(app, "#drill-count") == "New 8 · Learning 0 · Due 0"
+        assert bar.progress == 0
+        seen = [bar.progress]
+        for grade in ("1", "1", "3", "1"):
+            clock.advance(seconds=5)
+            await pilot.press("space", grade)
+            await pilot.pause()
+            seen.append(bar.progress)
+        # Three cards forgotten: they wait as learning cards; one remembered one has left the session
+        # or waits for its next step.
+        left = app.screen.session.left()
+        assert visible(app, "#drill-count") == f"New {left.new} · Learning {left.learning} · Due {left.review}"
+        assert left.new == 4 and left.learning == 4
+        await pilot.press("u")  # taking an answer back does not move the bar back
+        await pilot.pause()
+        seen.append(bar.progress)
+        assert seen == sorted(seen) and seen[-1] > 0
+        assert visible(app, "#drill-count") == "New 5 · Learning 3 · Due 0"

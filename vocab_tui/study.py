@@ -85,6 +85,19 @@ class _Step:
 
 
 @dataclass(frozen=True)
+class CardsLeft:
+    """What is still waiting in a session today, the card on screen included (as Anki counts)."""
+
+    new: int
+    learning: int
+    review: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+
+@dataclass(frozen=True)
 class SessionSummary:
     studied: int
     remembered: int
@@ -183,6 +196,22 @@ class StudySession:
         _start, end = self._day()
         learning = sum(1 for due, _pk, _card in self._learning if due < end)
         return len(self._queue) + learning + (1 if self.current else 0)
+
+    def left(self) -> CardsLeft:
+        """The cards left today by kind: new, learning (and relearning) and review."""
+        _start, end = self._day()
+        new = sum(1 for _pk, state in self._queue if state is None)
+        review = len(self._queue) - new
+        learning = sum(1 for due, _pk, _card in self._learning if due < end)
+        current = self.current
+        if current is not None:
+            if current.state is None:
+                new += 1
+            elif current.state.state in (State.Learning, State.Relearning):
+                learning += 1
+            else:
+                review += 1
+        return CardsLeft(new, learning, review)
 
     @property
     def learning_later(self) -> int:

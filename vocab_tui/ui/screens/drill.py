@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Footer, Input, ProgressBar, Static
 
@@ -229,11 +230,18 @@ class DrillScreen(VocabScreen):
         self.query_one("#notes", Static).update(_("Note: {text}").format(text=escape(c.notes)) if c.notes else "")
 
     def update_progress(self) -> None:
+        """Cards left today as new / learning / review, and a bar that only moves forward."""
         session = self.session
         assert session is not None
-        total = session.studied + session.remaining
-        self.query_one("#session-progress", ProgressBar).update(total=max(total, 1), progress=session.studied)
-        self.query_one("#drill-count", Static).update(_("{done} of {total}").format(done=session.studied, total=total))
+        left = session.left()
+        done = session.studied / max(1, session.studied + left.total)
+        self.done_percent = max(getattr(self, "done_percent", 0), round(100 * done))
+        self.query_one("#session-progress", ProgressBar).update(total=100, progress=self.done_percent)
+        self.query_one("#drill-count", Static).update(Content.assemble(
+            (f"{_('New')} {left.new}", "bold $text-primary"), " · ",
+            (f"{_('Learning')} {left.learning}", "bold $text-error"), " · ",
+            (f"{_('Due')} {left.review}", "bold $text-success"),
+        ))
 
     def watch_phase(self, phase: str) -> None:
         card = self.shown
