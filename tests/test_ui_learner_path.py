@@ -273,3 +273,87 @@ async def test_the_session_shows_cards_left_by_kind_and_a_bar_that_only_moves_fo
         seen.append(bar.progress)
         assert seen == sorted(seen) and seen[-1] > 0
         assert visible(app, "#drill-count") == "New 5 · Learning 3 · Due 0"
+
+
+# -- 80x24 in both languages -----------------------------------------------------------------------
+
+
+def footer_fits(app) -> None:
+    """Every key shown in the footer is drawn whole inside the terminal."""
+    from textual.widgets._footer import FooterKey
+
+    keys = list(app.screen.query(FooterKey))
+    assert keys
+    shown = " ".join(f"{key.key_display} {key.description}" for key in keys)
+    assert sum(key.outer_size.width for key in keys) <= app.size.width, f"footer cut: {shown}"
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+async def test_the_drill_footer_is_whole_when_grading_at_80x24(workspace, lang):
+    from vocab_tui import i18n
+
+    store = workspace.store
+    store.update_settings(store.add_learner("Budi").id, LearnerSettings(default_mode="recognition"))
+    i18n.set_language(lang)
+    app = VocabApp(workspace, NO_FUZZ)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter", "enter", "space")
+        await pilot.pause()
+        footer_fits(app)
+        grades = [visible(app, f"#grade-{n}") for n in range(1, 5)]
+        assert [g.split("\n")[0] for g in grades] == [
+            f"{n} {i18n._(name)}" for n, name in enumerate(("Again", "Hard", "Good", "Easy"), 1)]
+
+
+async def test_session_notes_do_not_cover_the_card(workspace):
+    store = workspace.store
+    store.update_settings(store.add_learner("Budi").id, LearnerSettings(default_mode="recognition"))
+    app = VocabApp(workspace, NO_FUZZ)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter", "enter", "space", "3", "u")
+        await pilot.pause()
+        note = app.screen.query_one("#drill-note", Static)
+        assert note.display and visible(app, "#drill-note") == "Last answer taken back."
+        assert not app._notifications  # no toast over the question
+        term = app.screen.query_one("#term", Static).region
+        assert not note.region.overlaps(term)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+async def test_statistics_numbers_keep_apart_at_80x24(workspace, lang):
+    from vocab_tui import i18n
+
+    workspace.store.add_learner("Budi")
+    i18n.set_language(lang)
+    app = VocabApp(workspace, NO_FUZZ)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter", "t")
+        await pilot.pause()
+        left, right = app.screen.query(".stats-box")
+        widest = max(len(line) for line in left.render().plain.splitlines())
+        assert left.region.x + widest < right.region.x  # at least one space between the columns
+        footer_fits(app)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+async def test_the_home_table_keeps_every_column_at_60x20(workspace, clock, tmp_path, lang):
+    from vocab_tui import i18n
+    from vocab_tui.workspace import open_workspace
+
+    from .helpers import write_deck
+
+    write_deck(tmp_path / "decks", "long", 3, title="Cybersecurity and personal data protection for staff")
+    ws = open_workspace(tmp_path / "v.db", [tmp_path / "decks"], clock)
+    ws.store.add_learner("Siti")
+    i18n.set_language(lang)
+    app = VocabApp(ws, NO_FUZZ)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        table = app.screen.query_one("#decks", DataTable)
+        widths = [column.get_render_width(table) for column in table.columns.values()]
+        assert len(widths) == 4 and sum(widths) <= table.scrollable_content_region.width
+        title = table.get_row_at(1)[0]
+        assert title.plain.split() == "Cybersecurity and personal data protection for staff".split()  # wrapped
+        assert table.get_row_at(1)[1:] == ["3", "0", "0"]
+    ws.store.close()

@@ -9,7 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widgets import Footer, Input, ProgressBar, Static
 
 from ...i18n import N_, _
@@ -66,10 +68,11 @@ def diff_markup(result: TypedResult) -> str:
 class DrillScreen(VocabScreen):
     BINDINGS = [
         Binding("space", "reveal", N_("Show answer"), id="drill.reveal"),
-        Binding("1", "grade(1)", N_("Again"), id="drill.again"),
-        Binding("2", "grade(2)", N_("Hard"), id="drill.hard"),
-        Binding("3", "grade(3)", N_("Good"), id="drill.good"),
-        Binding("4", "grade(4)", N_("Easy"), id="drill.easy"),
+        # The grade buttons show these keys with their intervals; the footer would only repeat them.
+        Binding("1", "grade(1)", N_("Again"), id="drill.again", show=False),
+        Binding("2", "grade(2)", N_("Hard"), id="drill.hard", show=False),
+        Binding("3", "grade(3)", N_("Good"), id="drill.good", show=False),
+        Binding("4", "grade(4)", N_("Easy"), id="drill.easy", show=False),
         Binding("1", "choose(1)", N_("Choose"), id="drill.choose1", show=False),
         Binding("2", "choose(2)", N_("Choose"), id="drill.choose2", show=False),
         Binding("3", "choose(3)", N_("Choose"), id="drill.choose3", show=False),
@@ -93,6 +96,7 @@ class DrillScreen(VocabScreen):
         self.review_ahead_days = review_ahead_days
         self.session: StudySession | None = None
         self.shown: StudyCard | None = None  # the card on screen (still there after it is answered)
+        self._note_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="drill-top"):
@@ -116,6 +120,7 @@ class DrillScreen(VocabScreen):
                 yield Static(id="definition")
                 yield Static(id="example")
                 yield Static(id="notes")
+        yield Static(id="drill-note")
         yield Static(id="drill-hint", classes="hint")
         with Horizontal(id="grades"):
             for rating in RATINGS:
@@ -131,6 +136,23 @@ class DrillScreen(VocabScreen):
             rng=app.rng,
         )
         self.show_next()
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Notes about the session get a line of their own above the hint: a toast would cover the card."""
+        note = self.query_one("#drill-note", Static)
+        text = Content.from_markup(message) if markup else Content(message)
+        if title:
+            text = Content(f"{title}: ").append(text)
+        note.update(text)
+        note.set_class(severity == "error", "-error")
+        note.display = True
+        if self._note_timer is not None:
+            self._note_timer.stop()
+        self._note_timer = self.set_timer(timeout or (20 if severity == "error" else 5), self._clear_note)
+
+    def _clear_note(self) -> None:
+        self.query_one("#drill-note", Static).display = False
 
     @property
     def card(self) -> StudyCard | None:
@@ -246,6 +268,7 @@ class DrillScreen(VocabScreen):
     def watch_phase(self, phase: str) -> None:
         card = self.shown
         self.query_one("#answer").display = phase != QUESTION
+        self.query_one("#feedback").display = phase == FEEDBACK  # no empty row above the answer
         self.query_one("#grades").display = phase == REVEALED
         # In recognition the term is already the prompt; the answer repeats it only in other modes.
         self.query_one("#answer-term").display = not (card and card.mode in (Mode.RECOGNITION, Mode.CHOICE))

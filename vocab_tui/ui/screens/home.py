@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import DataTable, Footer, Static
 
 from ...i18n import N_, _, ngettext
+from ...models import DeckCounts
 from ...progress import home_counts, next_change
 from .base import VocabScreen
 
 ALL = "__all__"
+COUNT_COLUMNS = (N_("New"), N_("Learning"), N_("Due"))
+COUNT_ROOM = 1  # spaces on each side of a count's heading
+DECK_WIDTH = 44  # deck titles wrap beyond this, to keep the counts near them
+SCROLLBAR = 2
 CLOCK_CHECK_SECONDS = 30  # the clock is asked, not trusted to wake us: a laptop sleeps overnight
 
 
@@ -33,17 +41,36 @@ class HomeScreen(VocabScreen):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        table = self.query_one("#decks", DataTable)
-        table.add_column(_("Deck"), key="deck", width=44)
-        table.add_column(_("New"), key="new", width=6)
-        table.add_column(_("Learning"), key="learning", width=9)
-        table.add_column(_("Due"), key="due", width=6)
+        self.deck_width = 0
         self.refresh_counts()
-        table.focus()
+        self.query_one("#decks", DataTable).focus()
         self.set_interval(CLOCK_CHECK_SECONDS, self.check_time)
 
     def on_screen_resume(self) -> None:
         self.refresh_counts()
+
+    def on_resize(self) -> None:
+        if self.is_mounted and self._deck_column_width() != self.deck_width:
+            self.refresh_counts()
+
+    def _deck_column_width(self) -> int:
+        """What is left for deck titles once the three counts have their room (titles wrap, never cut)."""
+        counts = sum(len(_(name)) for name in COUNT_COLUMNS) + 2 * len(COUNT_COLUMNS) * COUNT_ROOM
+        room = self.app.size.width - 2 - 2 * (len(COUNT_COLUMNS) + 1) - counts - SCROLLBAR
+        return max(12, min(DECK_WIDTH, room))
+
+    def _columns(self, table: DataTable) -> None:
+        """(Re)make the columns to fit the terminal's width."""
+        self.deck_width = self._deck_column_width()
+        table.clear(columns=True)
+        table.add_column(_("Deck"), key="deck", width=self.deck_width)
+        for key, name in zip(("new", "learning", "due"), COUNT_COLUMNS):
+            table.add_column(_(name), key=key, width=len(_(name)) + 2 * COUNT_ROOM)
+
+    def _add_row(self, table: DataTable, title: str, counts: DeckCounts, key: str) -> None:
+        lines = textwrap.wrap(title, self.deck_width) or [""]
+        table.add_row(Content("\n".join(lines)), str(counts.new), str(counts.learning), str(counts.due),
+                      key=key, height=len(lines))
 
     def check_time(self) -> None:
         """Count again once the study day has turned or a card has fallen due since the last count."""
@@ -72,11 +99,14 @@ class HomeScreen(VocabScreen):
         self.query_one("#today", Static).update(line)
         table = self.query_one("#decks", DataTable)
         row = table.cursor_row
-        table.clear()
+        if self._deck_column_width() != self.deck_width:
+            self._columns(table)
+        else:
+            table.clear()
         total = counts.total
-        table.add_row(_("All decks"), str(total.new), str(total.learning), str(total.due), key=ALL)
+        self._add_row(table, _("All decks"), total, ALL)
         for deck in counts.decks:
-            table.add_row(deck.title, str(deck.new), str(deck.learning), str(deck.due), key=deck.deck_id)
+            self._add_row(table, deck.title, deck, deck.deck_id)
         if row:
             table.move_cursor(row=min(row, table.row_count - 1))
         waiting = total.new + total.learning + total.due
