@@ -251,7 +251,8 @@ async def test_a_failed_save_keeps_the_card_on_screen_and_says_why(workspace, mo
         await pilot.press("space", "3")
         await pilot.pause()
         assert drill.shown.card.term == term and drill.phase == "revealed"  # nothing moved on
-        assert any("disk" in n.message and "not saved" in n.message for n in app._notifications)
+        note = visible(app, "#drill-note")  # said on the drill's own line, not in a toast over the card
+        assert "disk" in note and "not saved" in note
         monkeypatch.setattr(workspace.store, "record_answer", real)
         await pilot.press("3")  # space freed, the same grade goes through
         assert drill.shown.card.term != term

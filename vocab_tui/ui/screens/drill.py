@@ -249,6 +249,7 @@ class DrillScreen(VocabScreen):
         if c.example_translation:
             example += f"\n[dim]“{escape(c.example_translation)}”[/dim]"
         self.query_one("#example", Static).update(example)
+        self.query_one("#notes", Static).display = bool(c.notes)  # no blank rows to scroll past
         self.query_one("#notes", Static).update(_("Note: {text}").format(text=escape(c.notes)) if c.notes else "")
 
     def update_progress(self) -> None:

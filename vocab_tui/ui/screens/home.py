@@ -86,7 +86,7 @@ class HomeScreen(VocabScreen):
         self.refresh_at = next_change(app.store, learner, app.workspace.deck_ids, app.clock,
                                       app.scheduler_settings)
         who = learner.name + (f" · {learner.unit}" if learner.unit else "")
-        self.query_one("#topbar", Static).update(f"vocab-tui · {who}")
+        self.query_one("#topbar", Static).update(Content(f"vocab-tui · {who}"))
         today = counts.today
         if today.reviewed:
             line = ngettext("Today: {n} card studied", "Today: {n} cards studied", today.reviewed).format(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,7 +20,7 @@ from .base import VocabModal, VocabScreen
 NEW_PROFILE = "__new__"
 
 
-def profile_label(learner: Learner, activity: tuple[int, object] | None) -> Content:
+def profile_label(learner: Learner, activity: tuple[int, datetime | None] | None, tz: tzinfo) -> Content:
     """Name · unit, and how much progress the profile holds (so a duplicate shows which one is used)."""
     who = learner.name + (f"  ·  {learner.unit}" if learner.unit else "")
     if activity is None:
@@ -27,7 +29,7 @@ def profile_label(learner: Learner, activity: tuple[int, object] | None) -> Cont
         answers, last = activity
         held = ngettext("{n} answer", "{n} answers", answers).format(n=answers)
         if last is not None:
-            held += ", " + _("last {date}").format(date=f"{last:%Y-%m-%d}")
+            held += ", " + _("last {date}").format(date=f"{last.astimezone(tz):%Y-%m-%d}")
     return Content(who).append(Content.styled(f"  ({held})", "dim"))
 
 
@@ -67,7 +69,7 @@ class ProfileScreen(VocabScreen):
         options.clear_options()
         shown = [x for x in self.everyone if matches(x, query)]
         for learner in shown:
-            options.add_option(Option(profile_label(learner, self.activity.get(learner.id)), id=str(learner.id)))
+            options.add_option(Option(profile_label(learner, self.activity.get(learner.id), self.vocab.clock.tz), id=str(learner.id)))
         if query.strip() and not shown:
             options.add_option(Option(Content(_("No profile matches “{text}”.").format(text=query.strip())),
                                       disabled=True))

@@ -43,7 +43,7 @@ class SettingsScreen(VocabScreen):
                     yield Label(label, classes="setting-label")
                     yield Input(str(values[key]), id=key, type="integer", max_length=6)
                 yield Static(id=f"{key}-error", classes="error field-error")
-            yield Label(_("Study mode"), classes="setting-label")
+            yield Label(_("Study mode"))
             yield Select([(_(label), str(mode)) for mode, label in MODE_LABELS.items()],
                          value=s.default_mode, allow_blank=False, id="mode")
             yield Static(id="settings-error", classes="error")
