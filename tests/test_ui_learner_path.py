@@ -86,6 +86,8 @@ async def test_a_learner_finds_their_name_among_sixty_by_typing_part_of_it(works
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert len(option_texts(app)) == 63  # everyone, and "+ New profile"
+        for selector in ("#profiles", "#profile-hint"):  # the list scrolls; nothing is pushed off screen
+            assert on_screen(app, app.screen.query_one(selector))
         await pilot.press(*"rahmaw")
         await pilot.pause()
         assert option_texts(app)[0].startswith("Siti Rahmawati  ·  Diskominfo")

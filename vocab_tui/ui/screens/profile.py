@@ -50,7 +50,8 @@ class ProfileScreen(VocabScreen):
         with Vertical(id="profile-box"):
             yield Label(_("Who is studying today?"), id="profile-title")
             yield Input(placeholder=_("Type part of your name to find it"), id="profile-filter", max_length=80)
-            yield OptionList(id="profiles")
+            with Vertical(id="profiles-area"):  # the list grows to the room there is, then scrolls
+                yield OptionList(id="profiles")
             yield Static(_("Find your name, choose it with ↑/↓ and press Enter; ctrl+n adds a new profile."),
                          id="profile-hint", classes="hint")
         yield Footer(show_command_palette=False)
