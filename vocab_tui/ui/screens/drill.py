@@ -85,7 +85,8 @@ class DrillScreen(VocabScreen):
         Binding("escape", "end", N_("End session"), id="drill.end"),
     ]
 
-    phase: reactive[str] = reactive(QUESTION, bindings=True)
+    # always_update: a card shown after undo may come back in the same phase, with another hint.
+    phase: reactive[str] = reactive(QUESTION, bindings=True, always_update=True)
 
     def __init__(self, deck_ids: list[str], mode: Mode | None = None, *, extra_new: int = 0,
                  review_ahead_days: int = 0) -> None:
