@@ -29,8 +29,8 @@ NOW = datetime(2026, 11, 2, 2, 0, tzinfo=timezone.utc)
 def run_cli(code: str, args: list[str], log_dir: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
     """Run `code` (which patches something to fail), then `vocab_tui.cli.main(args)`, in a fresh process."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VOCAB_TUI_", "TEXTUAL_"))}
-    env.update(VOCAB_TUI_LANG="en", VOCAB_TUI_LOG_DIR=str(log_dir),
-               VOCAB_TUI_CONFIG=str(log_dir.parent / "no-config.toml"), **extra_env)
+    env.update({"VOCAB_TUI_LANG": "en", "VOCAB_TUI_LOG_DIR": str(log_dir),
+                "VOCAB_TUI_CONFIG": str(log_dir.parent / "no-config.toml"), **extra_env})
     script = textwrap.dedent(code) + "\nfrom vocab_tui.cli import main\nmain(sys.argv[1:])\n"
     return subprocess.run([sys.executable, "-c", "import sys\n" + script, *args], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=120)
