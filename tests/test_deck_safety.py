@@ -19,6 +19,8 @@ import pytest
 from vocab_tui.decks import MAX_DECK_BYTES, Problem, check_deck, deck_files, load_decks, read_deck_file
 from vocab_tui.i18n import set_language
 
+from .test_decks import write
+
 REPO = Path(__file__).resolve().parent.parent
 HEADER = "deck:\n  id: test\n  title: Test deck\ncards:\n"  # lines 1-4
 GOOD_CARD = (
@@ -33,12 +35,6 @@ ESC = "\x1b"
 @pytest.fixture(autouse=True)
 def _english() -> None:
     set_language("en")
-
-
-def write(folder: Path, text: str, name: str = "deck.yaml") -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def only_problem(path: Path) -> Problem:
