@@ -156,7 +156,7 @@ def build_cli(config: Config | None = None) -> click.Group:
         _table([_("ID"), _("TITLE"), _("CARDS"), _("FILE")], rows)
         total = sum(len(d.cards) for d in result.decks)
         _echo(ngettext("{n} deck", "{n} decks", len(result.decks)).format(n=len(result.decks))
-                   + ", " + ngettext("{n} card", "{n} cards", total).format(n=total))
+              + ", " + ngettext("{n} card", "{n} cards", total).format(n=total))
         _report_skipped(result.problems)
 
     @main.group(help=_("Add and list learner profiles."))
@@ -177,7 +177,7 @@ def build_cli(config: Config | None = None) -> click.Group:
         except StoreError as err:
             _fail(str(err))
         _echo(_("Added learner {id}: {name}").format(id=learner.id, name=learner.name)
-                   + (f" ({learner.unit})" if learner.unit else ""))
+              + (f" ({learner.unit})" if learner.unit else ""))
 
     @learners.command("list", help=_("List learner profiles."))
     @_common
