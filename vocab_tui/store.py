@@ -604,11 +604,16 @@ class Store:
                                      info.card_count))
         return counts
 
-    def day_progress(self, learner_id: int, since: datetime) -> DayProgress:
+    def day_progress(self, learner_id: int, start: datetime, end: datetime) -> DayProgress:
+        """What the learner did in the study day `[start, end)`.
+
+        Reviews stamped after `end` (saved on a terminal whose clock ran ahead) are not today's:
+        they neither count as studied nor use up today's limits.
+        """
         row = self.db.execute(
             "SELECT count(*), sum(state_before = 0), sum(state_before = 2), sum(rating > 1), "
-            "sum(duration_ms) FROM reviews WHERE learner_id = ? AND answered_at >= ?",
-            [learner_id, iso(since)],
+            "sum(duration_ms) FROM reviews WHERE learner_id = ? AND answered_at >= ? AND answered_at < ?",
+            [learner_id, iso(start), iso(end)],
         ).fetchone()
         reviewed, new, reviews, remembered, time_ms = (v or 0 for v in row)
         return DayProgress(reviewed, new, reviews, remembered, time_ms)
@@ -723,13 +728,15 @@ class Store:
 
     # -- statistics ---------------------------------------------------------------------------
 
-    def review_history(self, learner_id: int, since: datetime | None = None) -> list[dict]:
-        """The learner's reviews (time, rating, state and card before), oldest first, via the index."""
+    def review_history(
+        self, learner_id: int, since: datetime | None = None, until: datetime | None = None
+    ) -> list[dict]:
+        """The learner's reviews in `[since, until)` (time, rating, state and card before), oldest first."""
         return list(
             self.db.query(
                 "SELECT card_pk, answered_at, rating, state_before, card_before FROM reviews "
-                "WHERE learner_id = ? AND answered_at >= ? ORDER BY answered_at",
-                [learner_id, iso(since) if since else ""],
+                "WHERE learner_id = ? AND answered_at >= ? AND answered_at < ? ORDER BY answered_at",
+                [learner_id, iso(since) if since else "", iso(until) if until else "~"],  # "~" sorts after digits
             )
         )
 

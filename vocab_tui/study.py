@@ -153,7 +153,7 @@ class StudySession:
         now = self.clock.now()
         start, end = self._day()
         learner = self.learner
-        done = self.store.day_progress(learner.id, start)
+        done = self.store.day_progress(learner.id, start, end)
         for card in self.store.due_states(learner.id, self.deck_ids, (State.Learning, State.Relearning), end):
             self._add_learning(card)
         ahead = end + timedelta(days=self.review_ahead_days)
