@@ -559,8 +559,11 @@ def test_a_stale_answer_is_applied_to_the_newest_progress_never_over_it(two_scre
     assert len(log) == log_before + 1
     assert log[-1]["state_before"] == int(State.Review)
     assert FSRSCard.from_dict(json.loads(log[-1]["card_before"])) == newest
-    # Undo in A would show the card as it really was: B's progress.
-    assert earlier._undo[-1].card.state == newest
+    # Undo in A takes back only A's answer: the card is shown again as B left it, not as new.
+    restored = earlier.undo()
+    assert restored.pk == pk and restored.state == newest and not restored.is_new
+    assert a.card_state(learner.id, pk) == newest
+    assert stored_row(a, learner, pk) == row_before
 
 
 def test_without_a_way_to_recompute_a_stale_answer_is_refused_and_nothing_is_written(two_screens, clock):
