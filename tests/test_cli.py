@@ -427,7 +427,7 @@ def test_the_app_start_skips_a_named_pipe(folder_with_a_pipe: Path, tmp_path: Pa
 # -- usage errors in the interface language, naming what the user set ---------------------------
 
 
-def run_main(argv: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **env: str) -> tuple[int, str]:
+def run_entry(argv: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **env: str) -> tuple[int, str]:
     """The real entry point in this process: (exit code, what was written to stderr)."""
     from vocab_tui.cli import main
 
@@ -444,7 +444,7 @@ def run_main(argv: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *
 
 
 def test_unknown_lang_option_is_refused_in_the_terminals_language(monkeypatch, tmp_path) -> None:
-    code, err = run_main(["--lang", "fr", "learners", "list", "--db", str(tmp_path / "v.db")], monkeypatch,
+    code, err = run_entry(["--lang", "fr", "learners", "list", "--db", str(tmp_path / "v.db")], monkeypatch,
                          tmp_path, LANG="id_ID.UTF-8")
     assert code == 2
     assert "Kesalahan: Nilai tidak valid untuk '--lang': 'fr'" in err
@@ -452,12 +452,12 @@ def test_unknown_lang_option_is_refused_in_the_terminals_language(monkeypatch, t
 
 
 def test_unknown_language_in_the_environment_names_the_variable(monkeypatch, tmp_path) -> None:
-    code, err = run_main(["learners", "list", "--db", str(tmp_path / "v.db")], monkeypatch, tmp_path,
+    code, err = run_entry(["learners", "list", "--db", str(tmp_path / "v.db")], monkeypatch, tmp_path,
                          VOCAB_TUI_LANG="xx", LANG="en_US.UTF-8")
     assert code == 2
     assert "Error: Invalid value for the environment variable VOCAB_TUI_LANG: 'xx'" in err
     assert "--lang" not in err.split("Error:")[1]
-    code, err = run_main(["learners", "list", "--db", str(tmp_path / "v.db")], monkeypatch, tmp_path,
+    code, err = run_entry(["learners", "list", "--db", str(tmp_path / "v.db")], monkeypatch, tmp_path,
                          VOCAB_TUI_LANG="xx")  # a terminal naming no language: Bahasa Indonesia
     assert "Nilai tidak valid untuk variabel lingkungan VOCAB_TUI_LANG: 'xx'" in err
 
@@ -465,7 +465,7 @@ def test_unknown_language_in_the_environment_names_the_variable(monkeypatch, tmp
 def test_deck_folder_from_the_environment_is_named_when_it_is_a_file(monkeypatch, tmp_path) -> None:
     a_file = tmp_path / "decks.txt"
     a_file.write_text("not a folder", encoding="utf-8")
-    code, err = run_main(["decks", "list"], monkeypatch, tmp_path, VOCAB_TUI_DECKS=str(a_file),
+    code, err = run_entry(["decks", "list"], monkeypatch, tmp_path, VOCAB_TUI_DECKS=str(a_file),
                          VOCAB_TUI_LANG="en")
     assert code == 2
     assert "Invalid value for the environment variable VOCAB_TUI_DECKS" in err
@@ -473,7 +473,7 @@ def test_deck_folder_from_the_environment_is_named_when_it_is_a_file(monkeypatch
 
 
 def test_language_names_are_accepted_in_any_case(monkeypatch, tmp_path, capsys) -> None:
-    code, _err = run_main(["--lang", "ID", "learners", "list", "--db", str(tmp_path / "v.db")], monkeypatch,
+    code, _err = run_entry(["--lang", "ID", "learners", "list", "--db", str(tmp_path / "v.db")], monkeypatch,
                           tmp_path)
     assert code == 0
     assert "Belum ada" in capsys.readouterr().out

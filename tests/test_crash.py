@@ -53,7 +53,7 @@ def test_a_command_that_fails_exits_70_with_one_line_and_a_private_report(tmp_pa
     log_dir = tmp_path / "logs"
     proc = run_cli("""
         import vocab_tui.store
-        def boom(self, name, unit=""):
+        def boom(self, name, unit="", **_options):
             raise KeyError(f"{name} / {unit} / {name!r}")
         vocab_tui.store.Store.add_learner = boom
     """, ["learners", "add", "Siti Rahma", "--unit", "Diskominfo", "--db", str(tmp_path / "v.db")], log_dir)
@@ -202,7 +202,7 @@ async def test_a_crash_in_the_app_keeps_every_answer_and_writes_a_private_report
     app = VocabApp(workspace, NO_FUZZ)
     with pytest.raises(RuntimeError):
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.press("enter", "enter")  # Siti, then study all decks
+            await pilot.press("down", "enter", "enter")  # Siti, then study all decks
             await pilot.press("space", "4", "space", "3")
             await pilot.press("space")  # the third reveal fails
             await pilot.pause()
@@ -243,7 +243,7 @@ def test_the_real_app_exits_70_after_a_crash_and_keeps_the_answers(tmp_path: Pat
         DrillScreen.action_reveal = reveal_then_fail
     """, ["--db", str(db), "--decks", str(FIXTURES)], log_dir,
         TEXTUAL_DRIVER="textual.drivers.headless_driver:HeadlessDriver",
-        TEXTUAL_PRESS="enter,enter,space,4,space,3,space")
+        TEXTUAL_PRESS="down,enter,enter,space,4,space,3,space")
 
     assert proc.returncode == CRASH_EXIT_CODE, proc.stderr
     report = the_report(log_dir)

@@ -279,7 +279,7 @@ async def test_an_answer_to_a_card_studied_on_another_screen_says_so_and_keeps_t
         await pilot.press("space", "3")
         await pilot.pause()
         assert drill.shown.pk != pk  # the answer was saved and the drill moved on
-        assert any("another screen" in n.message for n in app._notifications)
+        assert "another screen" in visible(app, "#drill-note")  # on the drill's own line
     log = workspace.store.reviews(learner.id)
     assert [r["state_before"] for r in log] == [0, int(studied_there.state)]
     assert workspace.store.card_state(learner.id, pk).stability >= studied_there.stability
@@ -300,7 +300,7 @@ async def test_undo_of_a_card_studied_since_on_another_screen_is_refused_with_a_
         other.close()
         await pilot.press("u")
         await pilot.pause()
-        assert any("cannot be taken back" in n.message for n in app._notifications)
+        assert "cannot be taken back" in visible(app, "#drill-note")
         assert not drill.session.can_undo
         assert drill.shown.pk != pk  # the next card stays on screen
     assert len(workspace.store.reviews(learner.id)) == 2
