@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from fsrs import Rating
+from textual.widgets import Input
 
 from vocab_tui.i18n import set_language
 from vocab_tui.models import LearnerSettings
@@ -67,4 +68,11 @@ def test_screen(snap_compare, workspace, clock, screen, size, lang):
     set_language(lang)
     mode, keys = SCREENS[screen]
     app = build_app(workspace, clock, mode)
-    assert snap_compare(app, terminal_size=SIZES[size], press=keys)
+
+    async def press_then_stop_blinking(pilot) -> None:
+        await pilot.press(*keys)
+        for field in pilot.app.screen.query(Input):  # a blinking cursor would make the picture flaky
+            field.cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=press_then_stop_blinking)
