@@ -62,10 +62,17 @@ def _db_path(obj: dict[str, Any]) -> Path:
 
 def _open_store(obj: dict[str, Any]) -> Store:
     try:
-        return Store(_db_path(obj), SystemClock())
+        store = Store(_db_path(obj), SystemClock())
     except StoreError as err:
         _fail(str(err))
         raise  # unreachable: _fail exits
+    _warn(store.warnings)
+    return store
+
+
+def _warn(warnings: list[str]) -> None:
+    for warning in warnings:
+        click.echo(_("Warning: {message}").format(message=warning), err=True)
 
 
 def _fail(message: str, code: int = 1) -> None:

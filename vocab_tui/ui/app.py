@@ -96,6 +96,8 @@ class VocabApp(App[None]):
         self.use_theme(self.config.theme)
         self.push_screen(ProfileScreen())
         self.announce_skipped_decks()
+        for warning in self.workspace.warnings:
+            self.notify(warning, title=_("Database"), severity="warning", timeout=20, markup=False)
         for warning in self.config.warnings:
             self.notify(warning, title=_("Settings file"), severity="warning", timeout=15)
         unknown = sorted(keymap_ids() - known_binding_ids())
