@@ -461,3 +461,20 @@ def test_a_write_waits_for_another_process_lock_instead_of_failing(tmp_path, clo
     assert time.monotonic() - started >= 0.3
     assert [x.name for x in store.learners()] == ["Budi", "Siti", "Wayan"]
     other.close()
+
+
+def test_damage_met_after_the_checks_at_open_is_one_clear_line(tmp_path, clock, monkeypatch):
+    # Files larger than QUICK_CHECK_MAX_BYTES are not read whole at open; pretend this one is.
+    monkeypatch.setattr(store_module, "QUICK_CHECK_MAX_BYTES", 0)
+    path = tmp_path / "vocab.db"
+    store = Store(path, clock)
+    with store._writing() as db:
+        db["learners"].insert_all(
+            {"name": f"Pegawai {i} " + "x" * 200, "unit": "Dinkes", "created_at": "2026-11-02"} for i in range(400)
+        )
+    store.close()
+    _overwrite_the_middle(path)
+
+    result = cli(["learners", "list", "--db", str(path)])
+
+    assert_one_error_line(result, str(path), "damaged", "backup")

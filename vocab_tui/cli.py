@@ -177,7 +177,12 @@ def build_cli(config: Config | None = None) -> click.Group:
     def learners_list(ctx: click.Context, db: Path | None, deck_dirs: tuple[Path, ...], lang: str | None) -> None:
         obj = _settings(ctx, db, deck_dirs, lang)
         store = _open_store(obj)
-        rows = [(str(x.id), x.name, x.unit, x.created_at.strftime("%Y-%m-%d")) for x in store.learners()]
+        try:
+            with store.explained():
+                learners = store.learners()
+        except StoreError as err:
+            _fail(str(err))
+        rows = [(str(x.id), x.name, x.unit, x.created_at.strftime("%Y-%m-%d")) for x in learners]
         if not rows:
             click.echo(_("No learners yet. Add one with: vocab-tui learners add NAME --unit OPD"))
             return

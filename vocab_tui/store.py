@@ -546,6 +546,14 @@ class Store:
     def _explain(self, err: sqlite3.DatabaseError) -> str:
         return str(database_error(err, self.path))
 
+    @contextmanager
+    def explained(self) -> Iterator[None]:
+        """Reads that fail (a damaged page met after the checks at open) come out as StoreError."""
+        try:
+            yield
+        except sqlite3.Error as err:
+            raise database_error(err, self.path) from None
+
     def _migrate(self, db: Database) -> None:
         """Bring the schema up to date and mark the file as ours, in one IMMEDIATE transaction.
 
