@@ -22,7 +22,9 @@ from .helpers import write_deck
 
 PROCESSES = 10
 
-# argv: barrier folder, process number, kind ("cli" or "workspace"), database, deck folder
+# argv: barrier folder, process number, kind ("cli" or "workspace"), database, deck folder.
+# Two rounds in one process (a new file, then right after a deck file changed), so that only
+# PROCESSES interpreters start: each round waits for "go-<round>", then reports "done-<round>-<n>".
 RACER = textwrap.dedent(
     """
     import sys, time
@@ -33,59 +35,71 @@ RACER = textwrap.dedent(
 
     barrier, n, kind, db, decks = Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
     (barrier / f"ready-{n}").touch()
-    while not (barrier / "go").exists():
-        time.sleep(0.001)
-    if kind == "cli":
-        main(["learners", "add", f"Learner {n}", "--unit", "Diskominfo", "--db", db, "--decks", decks])
-    else:
-        workspace = open_workspace(Path(db), [Path(decks)], SystemClock())
-        workspace.store.add_learner(f"Learner {n}", "Bappeda")
-        print(",".join(workspace.deck_ids))
+    for round_ in ("a", "b"):
+        while not (barrier / f"go-{round_}").exists():
+            time.sleep(0.001)
+        name = f"Learner {n}{round_}"
+        if kind == "cli":
+            try:
+                main(["learners", "add", name, "--unit", "Diskominfo", "--db", db, "--decks", decks])
+            except SystemExit as done:
+                if done.code:
+                    raise
+        else:
+            workspace = open_workspace(Path(db), [Path(decks)], SystemClock())
+            workspace.store.add_learner(name, "Bappeda")
+            workspace.store.close()
+        (barrier / f"done-{round_}-{n}").touch()
     """
 )
 
 
-def _race(tmp_path: Path, db: Path, decks: Path, round_: str) -> list[subprocess.CompletedProcess]:
-    """Start PROCESSES racers, half through the CLI and half through open_workspace, all at once."""
-    barrier = tmp_path / f"barrier-{round_}"
-    barrier.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(REPO), "VOCAB_TUI_LANG": "en",
-           "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
-    env.pop("VOCAB_TUI_DB", None)
-    env.pop("VOCAB_TUI_DECKS", None)
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", RACER, str(barrier), f"{round_}{n}", "cli" if n % 2 else "workspace",
-             str(db), str(decks)],
-            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )
-        for n in range(PROCESSES)
-    ]
-    deadline = time.monotonic() + 120
-    while len(list(barrier.glob("ready-*"))) < PROCESSES and time.monotonic() < deadline:
-        if any(p.poll() is not None for p in procs):
-            break
-        time.sleep(0.01)
-    (barrier / "go").touch()
-    results = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=120)
-        results.append(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
-    return results
+class Racers:
+    """PROCESSES processes, half through the CLI and half through open_workspace, started together."""
 
+    def __init__(self, tmp_path: Path, db: Path, decks: Path) -> None:
+        self.barrier = tmp_path / "barrier"
+        self.barrier.mkdir()
+        env = {**os.environ, "PYTHONPATH": str(REPO), "VOCAB_TUI_LANG": "en",
+               "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
+        env.pop("VOCAB_TUI_DB", None)
+        env.pop("VOCAB_TUI_DECKS", None)
+        self.procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", RACER, str(self.barrier), str(n), "cli" if n % 2 else "workspace",
+                 str(db), str(decks)],
+                cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            )
+            for n in range(PROCESSES)
+        ]
+        self._wait_for("ready-*")
 
-def _assert_all_succeeded(results: list[subprocess.CompletedProcess]) -> None:
-    failures = [(r.returncode, r.stderr.strip()[-400:]) for r in results if r.returncode != 0]
-    assert not failures, failures
-    assert not any(r.stderr.strip() for r in results), [r.stderr for r in results]
+    def _wait_for(self, pattern: str) -> None:
+        deadline = time.monotonic() + 120
+        while len(list(self.barrier.glob(pattern))) < PROCESSES:
+            failed = [p for p in self.procs if p.poll() not in (None, 0)]
+            assert not failed, [p.communicate()[1][-600:] for p in failed]
+            assert time.monotonic() < deadline, f"not all processes reached {pattern}"
+            time.sleep(0.01)
+
+    def go(self, round_: str) -> None:
+        (self.barrier / f"go-{round_}").touch()
+        self._wait_for(f"done-{round_}-*")
+
+    def finish(self) -> None:
+        for proc in self.procs:
+            out, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err[-600:]
+            assert err.strip() == "", err
 
 
 def test_many_processes_start_at_once_on_a_new_file_and_after_a_deck_changed(tmp_path):
     decks = tmp_path / "decks"
     write_deck(decks, "office", 30)
     db = tmp_path / "shared" / "vocab.db"
+    racers = Racers(tmp_path, db, decks)
 
-    _assert_all_succeeded(_race(tmp_path, db, decks, "a"))
+    racers.go("a")
 
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM learners").fetchone()[0] == PROCESSES
@@ -96,7 +110,8 @@ def test_many_processes_start_at_once_on_a_new_file_and_after_a_deck_changed(tmp
     conn.close()
 
     write_deck(decks, "office", 40, skip={0}, edits={1: "kata satu (diperbaiki)"})
-    _assert_all_succeeded(_race(tmp_path, db, decks, "b"))
+    racers.go("b")
+    racers.finish()
 
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM learners").fetchone()[0] == 2 * PROCESSES

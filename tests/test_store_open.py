@@ -13,7 +13,6 @@ import shutil
 import sqlite3
 import stat
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -34,12 +33,11 @@ from vocab_tui.store import (
     DamagedDatabaseError,
     DiskFullError,
     ForeignDatabaseError,
-    ReadOnlyDatabaseError,
     Store,
 )
 from vocab_tui.workspace import open_workspace
 
-from .conftest import FIXTURES, REPO
+from .conftest import FIXTURES
 from .helpers import write_deck
 
 

@@ -322,11 +322,12 @@ def _schema_problem(conn: sqlite3.Connection, version: int, tables: set[str]) ->
         if table not in tables:
             return _("table {table} is missing").format(table=table)
         found_columns, found_unique = _shape(conn, table)
-        for column in sorted(columns - found_columns):
-            return _("column {column} of table {table} is missing").format(column=column, table=table)
-        for index in sorted(unique - found_unique):
+        missing_columns, missing_unique = sorted(columns - found_columns), sorted(unique - found_unique)
+        if missing_columns:
+            return _("column {column} of table {table} is missing").format(column=missing_columns[0], table=table)
+        if missing_unique:
             return _("the unique index of table {table} on {columns} is missing").format(
-                table=table, columns=", ".join(index))
+                table=table, columns=", ".join(missing_unique[0]))
     return None
 
 
