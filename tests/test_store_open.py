@@ -119,9 +119,12 @@ def test_another_programs_file_is_refused_and_left_byte_identical(tmp_path, cloc
     assert str(path) in str(caught.value) and "--db" in str(caught.value)
     assert sha256(path) == before
 
-    result = cli(["learners", "add", "Siti", "--db", str(path)])
-    assert_one_error_line(result, str(path), "not a vocab-tui database")
+    for command in (["learners", "add", "Siti"], ["learners", "list"], []):  # [] opens the app
+        result = cli([*command, "--db", str(path)])
+        assert_one_error_line(result, str(path), "not a vocab-tui database")
     assert sha256(path) == before
+    if make is _marked_by_another_program:  # refused from its header: SQLite never opened it
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
     if make is not _not_sqlite:  # and it was not switched to WAL (nor out of it)
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         expected = "wal" if make is _other_program else "delete"
@@ -207,8 +210,9 @@ def test_a_damaged_database_is_explained_refused_and_not_written(tmp_path, clock
     assert what in message and str(path) in message and "backup" in message
     assert sha256(path) == before
 
-    result = cli(["learners", "add", "Siti", "--db", str(path)])
-    assert_one_error_line(result, str(path), "damaged", "backup")
+    for command in (["learners", "add", "Siti"], []):  # [] opens the app
+        result = cli([*command, "--db", str(path)])
+        assert_one_error_line(result, str(path), "damaged", "backup")
     assert sha256(path) == before
 
 

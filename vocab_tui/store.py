@@ -514,6 +514,10 @@ class Store:
             return  # empty: ours to use
         if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
             raise _foreign(self.path, _("it is not an SQLite database, or its first page is damaged"))
+        marked = int.from_bytes(header[68:72], "big")  # the application id, read without SQLite
+        if marked not in (0, APPLICATION_ID):
+            raise _foreign(self.path, _("it belongs to another program: application id {id}").format(
+                id=f"0x{marked:08x}"))
         try:
             conn = sqlite3.connect(self.path.absolute().as_uri() + "?mode=ro", uri=True,
                                    timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
