@@ -389,7 +389,8 @@ def _create_private_file(path: Path) -> bool:
     except FileExistsError:
         return False
     try:
-        os.fchmod(fd, 0o600)
+        if hasattr(os, "fchmod"):  # POSIX; elsewhere the folder's access rules apply
+            os.fchmod(fd, 0o600)
     finally:
         os.close(fd)
     return True
@@ -437,7 +438,10 @@ class Store:
         """Open the file, refusing before any write one that is not ours, damaged or read-only."""
         memory = str(self.path) == ":memory:"
         if not memory:
-            self._prepare_file()
+            try:
+                self._prepare_file()
+            except OSError as err:  # e.g. a parent folder this account may not enter
+                raise database_error(err, self.path) from None
         try:
             conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         except sqlite3.Error as err:
@@ -537,6 +541,8 @@ class Store:
             conn.close()
 
     def _check_privacy(self) -> None:
+        if os.name != "posix":
+            return  # permission bits mean little elsewhere
         try:
             mode = stat.S_IMODE(os.stat(self.path).st_mode)
         except OSError:
@@ -679,7 +685,9 @@ class Store:
         stays. A card missing from its deck is retired, never deleted, and its history stays.
         """
         decks = list(decks)
-        if all(self.deck_hashes().get(deck.id) == deck.content_hash for deck in decks):
+        with self.explained():
+            stored = self.deck_hashes()
+        if all(stored.get(deck.id) == deck.content_hash for deck in decks):
             return []  # the usual start: nothing to write, so no write lock
         changed: list[str] = []
         now = iso(self.clock.now())

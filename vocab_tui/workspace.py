@@ -31,9 +31,10 @@ def open_workspace(db_path: Path, deck_dirs: list[Path], clock: Clock) -> Worksp
     """
     store = Store(db_path, clock)
     try:
-        result = load_decks(deck_dirs, known=store.deck_sources())
+        with store.explained():
+            result = load_decks(deck_dirs, known=store.deck_sources())
         store.sync_decks(result.decks)
     except BaseException:
         store.close()
         raise
-    return Workspace(store, clock, result.deck_ids, result.problems, list(store.warnings))
+    return Workspace(store, clock, result.deck_ids, result.problems, warnings=list(store.warnings))
