@@ -480,3 +480,55 @@ def test_damage_met_after_the_checks_at_open_is_one_clear_line(tmp_path, clock, 
     result = cli(["learners", "list", "--db", str(path)])
 
     assert_one_error_line(result, str(path), "damaged", "backup")
+
+
+@pytest.mark.parametrize("key", ["s", "b"], ids=["suspend", "bury"])
+async def test_a_suspend_or_bury_that_cannot_be_saved_says_why_and_keeps_the_card(workspace, key):
+    import random
+
+    from vocab_tui.ui.app import VocabApp
+    from vocab_tui.ui.screens.drill import DrillScreen
+
+    from .conftest import NO_FUZZ
+
+    learner = workspace.store.add_learner("Budi", "Bappeda")
+    app = VocabApp(workspace, NO_FUZZ, rng=random.Random(3))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter")  # choose the profile, study all decks
+        await pilot.pause()
+        drill = app.screen
+        assert isinstance(drill, DrillScreen)
+        term = drill.shown.card.term
+        workspace.store.db.conn.execute("PRAGMA query_only = 1")  # every write now fails: SQLITE_READONLY
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.screen is drill and drill.shown.card.term == term
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        assert any("read-only" in m and str(workspace.store.path) in m for m in errors), errors
+        workspace.store.db.conn.execute("PRAGMA query_only = 0")
+        await pilot.press(key)
+        await pilot.pause()
+        assert drill.shown is None or drill.shown.card.term != term
+    flags = workspace.store.db.execute("SELECT count(*) FROM card_flags WHERE learner_id = ?", [learner.id])
+    assert flags.fetchone()[0] == 1
+
+
+async def test_a_suspend_in_browse_that_cannot_be_saved_says_why(workspace):
+    from vocab_tui.ui.app import VocabApp
+    from vocab_tui.ui.screens.browse import BrowseScreen
+
+    workspace.store.add_learner("Budi", "Bappeda")
+    app = VocabApp(workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")  # choose the profile
+        await pilot.pause()
+        await pilot.press("slash", *"unduh")
+        await pilot.pause()
+        assert isinstance(app.screen, BrowseScreen)
+        workspace.store.db.conn.execute("PRAGMA query_only = 1")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, BrowseScreen)
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        assert any("read-only" in m for m in errors), errors
+    assert workspace.store.db.execute("SELECT count(*) FROM card_flags").fetchone()[0] == 0

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from ...clock import parse_iso
 from ...i18n import N_, _
 from ...scheduling import format_interval
+from ...store import StoreError
 from .base import VocabScreen
 from .drill import GRADE_NAMES
 
@@ -113,7 +114,11 @@ class BrowseScreen(VocabScreen):
         if pk is None or app.learner is None:
             return
         suspended = not app.store.is_suspended(app.learner.id, pk)
-        app.store.set_suspended(app.learner.id, pk, suspended)
+        try:
+            app.store.set_suspended(app.learner.id, pk, suspended)
+        except StoreError as err:
+            self.notify(str(err), severity="error", markup=False)
+            return
         self.notify(_("Suspended.") if suspended else _("The card is back in your sessions."), timeout=3)
         self.show_details(pk)
 

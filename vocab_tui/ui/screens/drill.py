@@ -327,7 +327,11 @@ class DrillScreen(VocabScreen):
 
     def _leech_decided(self, suspend: bool | None) -> None:
         if suspend and self.session is not None:
-            self.session.suspend_last()
+            try:
+                self.session.suspend_last()
+            except StoreError as err:
+                self.notify(str(err), severity="error", markup=False)
+                return
             self.notify(_("Suspended. You can find it again in Browse."), timeout=5)
 
     def action_next(self) -> None:
@@ -356,15 +360,21 @@ class DrillScreen(VocabScreen):
         session = self.session
         if session is None:
             return
-        if self.phase == FEEDBACK:  # the card on screen was already answered
-            if suspend:
-                session.suspend_last()
+        try:
+            if self.phase == FEEDBACK:  # the card on screen was already answered
+                if suspend:
+                    session.suspend_last()
+                else:
+                    session.bury_last()
             else:
-                session.bury_last()
+                nxt = session.suspend_current() if suspend else session.bury_current()
+        except StoreError as err:  # not saved: the card stays where it was
+            self.notify(str(err), severity="error", markup=False)
+            return
+        if self.phase == FEEDBACK:
             self.notify(_("Suspended.") if suspend else _("Buried until tomorrow."), timeout=3)
             self.show_next()
             return
-        nxt = session.suspend_current() if suspend else session.bury_current()
         self.notify(_("Suspended.") if suspend else _("Buried until tomorrow."), timeout=3)
         if nxt is None:
             self.finish()
