@@ -65,7 +65,8 @@ QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024
 LOW_SPACE_BYTES = 8 * 1024 * 1024
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 # Primary SQLite result codes (sqlite3.Error.sqlite_errorcode & 0xFF).
-_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _AUTH, _NOTADB = 3, 5, 6, 8, 10, 11, 13, 14, 23, 26
+_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT = 3, 5, 6, 8, 10, 11
+_FULL, _CANTOPEN, _AUTH, _NOTADB = 13, 14, 23, 26
 
 
 class StoreError(Exception):
