@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
@@ -244,3 +245,13 @@ def test_official_spelling_of_pelindungan_data_pribadi(decks):
         if "perlindungan data pribadi" in card.translation.lower()
     ]
     assert not wrong
+
+
+def test_the_readme_deck_table_matches_the_decks(decks):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| .+ \(`([a-z0-9-]+)`\) \| ([\d,]+) \|$", readme, flags=re.MULTILINE))
+    assert {deck_id: int(count.replace(",", "")) for deck_id, count in rows.items()} == {
+        deck_id: len(deck.cards) for deck_id, deck in decks.items()
+    }
+    total = re.search(r"^\| all \w+ decks \| ([\d,]+) \|$", readme, flags=re.MULTILINE)
+    assert total is not None and int(total.group(1).replace(",", "")) == sum(len(d.cards) for d in decks.values())
