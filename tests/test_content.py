@@ -255,3 +255,23 @@ def test_the_readme_deck_table_matches_the_decks(decks):
     }
     total = re.search(r"^\| all \w+ decks \| ([\d,]+) \|$", readme, flags=re.MULTILINE)
     assert total is not None and int(total.group(1).replace(",", "")) == sum(len(d.cards) for d in decks.values())
+
+
+INDONESIAN_NAMES = {"BSSN", "BSrE", "SRIKANDI"}  # said the Indonesian way; no English pronunciation to give
+
+
+def test_every_single_word_term_has_its_pronunciation(decks):
+    missing = [
+        f"{deck.id}/{card.id}"
+        for deck in decks.values()
+        for card in deck.cards
+        if len(card.term.split()) == 1 and card.term not in INDONESIAN_NAMES and not card.ipa
+    ]
+    assert not missing, "\n".join(missing)
+    bad = [
+        f"{deck.id}/{card.id}: {card.ipa!r}"
+        for deck in decks.values()
+        for card in deck.cards
+        if card.ipa and not re.fullmatch(r"/[^/\s][^/]*/", card.ipa)
+    ]
+    assert not bad, "\n".join(bad)
