@@ -733,6 +733,8 @@ class Store:
             for deck in decks:
                 if known.get(deck.id) == deck.content_hash:
                     continue
+                if deck.changed_on_disk():
+                    continue  # the file changed since it was parsed: its newer version wins, now or next start
                 db["decks"].upsert(
                     {
                         "id": deck.id,
