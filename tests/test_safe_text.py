@@ -24,7 +24,7 @@ from .conftest import REPO
 UI = REPO / "vocab_tui" / "ui"
 
 # Textual widgets that show no text from people or files (Footer shows the app's own key names).
-PLAIN_TEXTUAL_WIDGETS = {"Footer", "Input", "ProgressBar", "Sparkline"}
+PLAIN_TEXTUAL_WIDGETS = {"Footer", "ProgressBar", "Sparkline"}
 # Modules that build markup or Rich text by hand; only `safe` may use them.
 MARKUP_MODULES = {"rich.text", "rich.markup", "textual.markup"}
 # Attributes Textual reads as markup.
@@ -124,6 +124,7 @@ def test_the_guard_knows_every_screen():
 @pytest.mark.parametrize("source", [
     "from textual.widgets import Static",
     "from textual.widgets import Footer, Label",
+    "from textual.widgets import Input",
     "from textual.widgets.option_list import Option",
     "import textual.widgets",
     "from rich.markup import escape",
@@ -144,7 +145,7 @@ def test_the_guard_catches_text_that_would_be_read_as_markup(source):
 
 
 @pytest.mark.parametrize("source", [
-    "from textual.widgets import Footer, Input\nfrom vocab_tui.ui.safe import Static, Label",
+    "from textual.widgets import Footer, Sparkline\nfrom vocab_tui.ui.safe import Static, Label, Input",
     "x = markup(_('Streak: [b]{n}[/b]'), n=streak)",
     "x = markup(ngettext('[b]{n}[/b] day', '[b]{n}[/b] days', n), n=n)",
     "x = plain(learner.name, 'b')",

@@ -11,6 +11,8 @@ from here, where text is data:
 - `markup(template, **data)`: the app's (translated) markup template with `{name}` fields; each
   value is inserted literally, never read as markup.
 - `command(...)`: a command-palette entry whose title and help are literal.
+- `Input`: like Textual's, but a control character typed or pasted into it is drawn as a visible
+  symbol (the value keeps it, so the app can refuse it with a message).
 
 `VocabApp.notify` shows a `str` literally too. `tests/test_safe_text.py` fails when a screen takes
 a text widget from Textual directly.
@@ -22,16 +24,22 @@ from collections.abc import Callable, Iterable
 from string import Formatter
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import widgets as textual_widgets
 from textual.app import SystemCommand
 from textual.content import Content
+from textual.expand_tabs import expand_tabs_inline
 from textual.widgets import option_list
 
 from ..text import visible
 
 Shown = str | Content
 """What the safe widgets take: a str (always literal) or Content built here."""
+
+# One visible symbol of one cell per control character (tab is the Input's own business).
+_PICTURES = {code: chr(0x2400 + code) for code in range(0x20) if code != 0x09} | {0x7F: "\u2421"} | {
+    code: "\ufffd" for code in range(0x80, 0xA0)}
 
 _FIRST_SLOT = 0xF0000  # private-use characters stand for the fields while the template is parsed
 
@@ -191,3 +199,18 @@ class DataTable(textual_widgets.DataTable):  # type: ignore[type-arg]
 
     def update_cell(self, row_key: Any, column_key: Any, value: Any, *, update_width: bool = False) -> None:
         super().update_cell(row_key, column_key, _cell(value), update_width=update_width)
+
+
+class Input(textual_widgets.Input):
+    """Textual's Input; a control character in the value is drawn as a symbol (ESC as ␛), never sent raw."""
+
+    @property
+    def _value(self) -> Text:
+        if self.password:
+            return super()._value
+        # One symbol per character, so the cursor and the selection still line up with the value.
+        text = Text(self.value.translate(_PICTURES), no_wrap=True, overflow="ignore", end="")
+        return self.highlighter(text) if self.highlighter is not None else text
+
+    def _position_to_cell(self, position: int) -> int:
+        return cell_len(expand_tabs_inline(self.value[:position].translate(_PICTURES), 4))

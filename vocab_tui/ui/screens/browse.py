@@ -6,12 +6,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Input
+from textual.widgets import Footer
 
 from ...clock import parse_iso
 from ...i18n import N_, _
 from ...scheduling import format_interval
-from ..safe import DataTable, Static, markup, plain
+from ..safe import DataTable, Input, Static, markup, plain
 from .base import VocabScreen
 from .drill import GRADE_NAMES
 

@@ -9,14 +9,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.content import Content
-from textual.widgets import Footer, Input, ProgressBar
+from textual.widgets import Footer, ProgressBar
 
 from ...i18n import N_, _
 from ...modes import SELF_GRADED, Mode, TypedResult
 from ...scheduling import RATINGS, format_interval
 from ...store import StoreError
 from ...study import Answered, StudyCard, StudySession
-from ..safe import Label, Static, markup, plain
+from ..safe import Input, Label, Static, markup, plain
 from .base import VocabModal, VocabScreen
 
 PART_OF_SPEECH_LABELS = {
