@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import subprocess
+from string import Formatter
 from pathlib import Path
 
 import pytest
@@ -205,3 +206,26 @@ def test_a_field_in_brackets_is_text_never_a_tag():
     content = markup("[{style}] and [b]{x}[/b]", style="b", x="[/b]")
     assert content.plain == "[b] and [/b]"
     assert [(span.start, span.end) for span in content.spans] == [(8, 12)]
+
+
+def test_translations_keep_the_markup_of_their_templates():
+    """A translated template that breaks its markup would stop the app (MarkupError) in that language."""
+    from babel.messages.pofile import read_po
+
+    from vocab_tui import i18n
+
+    po = Path(i18n.__file__).parent / "locale" / "id" / "LC_MESSAGES" / "vocab_tui.po"
+    with po.open("rb") as handle:
+        messages = [m for m in read_po(handle, locale="id") if m.id]
+    checked = 0
+    for message in messages:
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        styles = {span.style for span in Content.from_markup(ids[0]).spans}
+        if not styles:
+            continue
+        checked += 1
+        for text in strings:
+            fields = {name: "x" for _lit, name, _spec, _conv in Formatter().parse(text) if name}
+            assert {span.style for span in markup(text, **fields).spans} == styles, (message.id, text)
+    assert checked >= 5  # the statistics and the quit hint use markup
