@@ -58,6 +58,23 @@ def _is_app_constant(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) or (isinstance(node, ast.Name) and node.id.isupper())
 
 
+def _is_helper_call(node: ast.AST) -> bool:
+    """plain(...), markup(...), or a method of their result (plain("\\n").join(lines))."""
+    if not isinstance(node, ast.Call):
+        return False
+    if _name(node.func) in {"plain", "markup"}:
+        return True
+    return isinstance(node.func, ast.Attribute) and _is_helper_call(node.func.value)
+
+
+def _sum_operands(node: ast.AST) -> list[ast.AST]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _sum_operands(node.left) + _sum_operands(node.right)
+    if isinstance(node, ast.IfExp):
+        return _sum_operands(node.body) + _sum_operands(node.orelse)
+    return [node]
+
+
 def _is_safe_text(node: ast.AST) -> bool:
     return _is_app_text(node) or (isinstance(node, ast.Call) and _name(node.func) in {"plain", "markup"})
 
@@ -99,6 +116,13 @@ def problems_in(source: str, filename: str = "<source>") -> list[str]:
             for keyword in node.keywords:
                 if keyword.arg in MARKUP_ATTRIBUTES and not _is_safe_text(keyword.value):
                     report(node, f"{keyword.arg}= is read as markup: pass plain(...) or markup(...)")
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            # Content + str keeps the str as it is, control characters included: data joins as plain(...).
+            operands = _sum_operands(node)
+            if any(_is_helper_call(o) for o in operands):
+                for operand in operands:
+                    if not (_is_safe_text(operand) or _is_helper_call(operand) or isinstance(operand, ast.Name)):
+                        report(node, f"{ast.unparse(operand)} is added to Content as it is: wrap it in plain(...)")
         elif isinstance(node, ast.Assign):
             for target in node.targets:
                 if (isinstance(target, ast.Attribute) and target.attr in MARKUP_ATTRIBUTES
@@ -140,6 +164,9 @@ def test_the_guard_knows_every_screen():
     "widget.border_title = learner.name",
     "widget.tooltip = f'{learner.name}'",
     "x = Button('ok', tooltip=learner.name)",
+    "x = plain(card.term, 'b') + card.ipa",
+    "x = plain(card.term, 'b') + (f'  {card.ipa}' if card.ipa else '')",
+    "x = '\\n' + markup(_('[b]{n}[/b]'), n=1) + str(err)",
 ])
 def test_the_guard_catches_text_that_would_be_read_as_markup(source):
     assert problems_in(source)
@@ -152,6 +179,8 @@ def test_the_guard_catches_text_that_would_be_read_as_markup(source):
     "x = plain(learner.name, 'b')",
     "widget.border_title = plain(learner.name)",
     "widget.border_title = _('Decks')",
+    "x = plain(card.term, 'b') + '  ' + plain(card.ipa) + _('Note') + mark",
+    "x = plain('\\n').join(lines) + '\\n'",
 ])
 def test_the_guard_accepts_the_safe_ways(source):
     assert problems_in(source) == []

@@ -204,7 +204,8 @@ class VocabApp(App[None]):
 
     def get_key_display(self, binding: Binding) -> str:
         display = super().get_key_display(binding)
-        return {"space": _("space"), "esc": _("esc")}.get(display, display)
+        # Keys can come from the settings file: shown (footer, help) without their control characters.
+        return visible({"space": _("space"), "esc": _("esc")}.get(display, display))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         commands: list[tuple[str, str, Callable[[], object]]] = []

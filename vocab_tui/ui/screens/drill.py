@@ -210,7 +210,7 @@ class DrillScreen(VocabScreen):
 
     def fill_answer(self, card: StudyCard) -> None:
         c = card.card
-        self.query_one("#answer-term", Static).update(plain(c.term, "b") + (f"  {c.ipa}" if c.ipa else ""))
+        self.query_one("#answer-term", Static).update(plain(c.term, "b") + (plain(f"  {c.ipa}") if c.ipa else ""))
         self.query_one("#translation", Static).update(c.translation)
         meaning = plain(c.definition)
         if c.acronym_of:
@@ -253,7 +253,8 @@ class DrillScreen(VocabScreen):
             intervals = self.session.intervals()
             for rating in RATINGS:
                 self.query_one(f"#grade-{int(rating)}", Static).update(
-                    plain(int(rating), "b") + f" {_(GRADE_NAMES[rating])}\n{format_interval(intervals[rating])}"
+                    markup("[b]{n}[/b] {grade}\n{interval}", n=int(rating), grade=_(GRADE_NAMES[rating]),
+                           interval=format_interval(intervals[rating]))
                 )
         elif phase == FEEDBACK:
             hint.update(_("Saved. Press Enter for the next card, or U to undo."))
