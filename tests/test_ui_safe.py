@@ -6,6 +6,7 @@ visible escapes), and a terminal that receives no control character at all.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import sqlite3
 from pathlib import Path
@@ -234,11 +235,10 @@ def nasty_deck(folder: Path, text: str) -> Path:
     return path
 
 
-async def visit_every_screen(app, pilot, text: str, deck_loaded: bool) -> None:
-    """Profile, home, drill (question and answer), browse, statistics, summary and help."""
+async def visit_every_screen(app, pilot, deck_loaded: bool) -> None:
+    """Profile, home, drill (question and answer), help, summary, browse and statistics."""
     stored = app.workspace.store
     learner = app.learner
-    checks: list[tuple[str, str]] = []  # (screen, text that must be on it)
 
     async def look(where: str, *expected: str) -> None:
         await pilot.pause()
@@ -281,20 +281,22 @@ async def visit_every_screen(app, pilot, text: str, deck_loaded: bool) -> None:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=NASTY)
-def test_any_text_is_refused_with_a_reason_or_shown_literally_on_every_screen(tmp_path_factory, text):
-    import asyncio
-
+@given(name=NASTY, unit=NASTY, text=NASTY)
+def test_any_text_is_refused_with_a_reason_or_shown_literally_on_every_screen(tmp_path_factory, name, unit, text):
+    """`text` is the deck's title and every field of its card. One app per example, through every screen."""
     folder = tmp_path_factory.mktemp("nasty")
     nasty_deck(folder / "decks", text)
     clock = FixedClock(START)
     workspace = open_workspace(folder / "v.db", [folder / "decks"], clock)
     try:
         try:
-            learner = workspace.store.add_learner(text, text)
+            learner = workspace.store.add_learner(name, unit)
         except StoreError as err:
-            assert not text.strip() or control_characters(text.strip())
-            assert ("needs a name" in str(err)) if not text.strip() else ("control character (U+" in str(err))
+            if not name.strip():
+                assert "needs a name" in str(err)
+            else:
+                assert control_characters(name.strip()) or control_characters(unit.strip())
+                assert "control character (U+" in str(err)
             learner = workspace.store.add_learner("Siti", "[b]TU[/b]")
         learner = workspace.store.update_settings(learner.id, LearnerSettings(default_mode="recognition"))
         deck_loaded = "nasty" in workspace.deck_ids
@@ -306,7 +308,7 @@ def test_any_text_is_refused_with_a_reason_or_shown_literally_on_every_screen(tm
             async with app.run_test(size=(80, 24)) as pilot:
                 await pilot.pause()
                 app.learner = workspace.store.learner(learner.id)
-                await visit_every_screen(app, pilot, text, deck_loaded)
+                await visit_every_screen(app, pilot, deck_loaded)
 
         asyncio.run(drive())
     finally:
