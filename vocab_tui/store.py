@@ -662,6 +662,17 @@ class Store:
         name, unit = name.strip(), unit.strip()
         if not name:
             raise StoreError(_("A learner needs a name"))
+        from .text import control_characters, describe_character
+
+        # A terminal obeys control characters: refused here, they never reach a screen or a list.
+        if bad := control_characters(name):
+            raise StoreError(_("The name holds a control character ({char}) at position {position}; "
+                               "type it again without it.").format(char=describe_character(name[bad[0]]),
+                                                                   position=bad[0] + 1))
+        if bad := control_characters(unit):
+            raise StoreError(_("The unit holds a control character ({char}) at position {position}; "
+                               "type it again without it.").format(char=describe_character(unit[bad[0]]),
+                                                                   position=bad[0] + 1))
         with self._writing() as db:
             table = db["learners"].insert({"name": name, "unit": unit, "created_at": iso(self.clock.now())})
             learner_id = table.last_pk
