@@ -7,12 +7,12 @@ import textwrap
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer
 
 from ...i18n import N_, _, ngettext
 from ...models import DeckCounts
 from ...progress import home_counts, next_change
+from ..safe import DataTable, Static
 from .base import VocabScreen
 
 ALL = "__all__"
@@ -69,7 +69,7 @@ class HomeScreen(VocabScreen):
 
     def _add_row(self, table: DataTable, title: str, counts: DeckCounts, key: str) -> None:
         lines = textwrap.wrap(title, self.deck_width) or [""]
-        table.add_row(Content("\n".join(lines)), str(counts.new), str(counts.learning), str(counts.due),
+        table.add_row("\n".join(lines), str(counts.new), str(counts.learning), str(counts.due),
                       key=key, height=len(lines))
 
     def check_time(self) -> None:
@@ -86,7 +86,7 @@ class HomeScreen(VocabScreen):
         self.refresh_at = next_change(app.store, learner, app.workspace.deck_ids, app.clock,
                                       app.scheduler_settings)
         who = learner.name + (f" · {learner.unit}" if learner.unit else "")
-        self.query_one("#topbar", Static).update(Content(f"vocab-tui · {who}"))
+        self.query_one("#topbar", Static).update(f"vocab-tui · {who}")
         today = counts.today
         if today.reviewed:
             line = ngettext("Today: {n} card studied", "Today: {n} cards studied", today.reviewed).format(

@@ -9,12 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Footer, Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer
 
 from ...i18n import N_, _, ngettext
 from ...models import Learner
 from ...store import DuplicateLearner, StoreError, same_person_key
+from ..safe import Input, Label, Option, OptionList, Static, plain
 from .base import VocabModal, VocabScreen
 
 NEW_PROFILE = "__new__"
@@ -30,7 +30,7 @@ def profile_label(learner: Learner, activity: tuple[int, datetime | None] | None
         held = ngettext("{n} answer", "{n} answers", answers).format(n=answers)
         if last is not None:
             held += ", " + _("last {date}").format(date=f"{last.astimezone(tz):%Y-%m-%d}")
-    return Content(who).append(Content.styled(f"  ({held})", "dim"))
+    return plain(who) + plain(f"  ({held})", "dim")
 
 
 def matches(learner: Learner, query: str) -> bool:
@@ -72,7 +72,7 @@ class ProfileScreen(VocabScreen):
         for learner in shown:
             options.add_option(Option(profile_label(learner, self.activity.get(learner.id), self.vocab.clock.tz), id=str(learner.id)))
         if query.strip() and not shown:
-            options.add_option(Option(Content(_("No profile matches “{text}”.").format(text=query.strip())),
+            options.add_option(Option(_("No profile matches “{text}”.").format(text=query.strip()),
                                       disabled=True))
         options.add_option(Option(_("+ New profile"), id=NEW_PROFILE))
         options.highlighted = None
@@ -157,12 +157,12 @@ class NewProfileScreen(VocabModal):
         except DuplicateLearner as err:
             self.offered = err.existing
             who = err.existing.name + (f" · {err.existing.unit}" if err.existing.unit else "")
-            error.update(Content("✗ " + _("{who} already has a profile. Press Enter to open it; if you are "
-                                          "another person with this name, add something to tell you apart, "
-                                          "like an initial.").format(who=who)))
+            error.update("✗ " + _("{who} already has a profile. Press Enter to open it; if you are "
+                                  "another person with this name, add something to tell you apart, "
+                                  "like an initial.").format(who=who))
             return
         except StoreError as err:
-            error.update(Content("✗ " + str(err)))
+            error.update("✗ " + str(err))
             return
         self.dismiss(learner.id)
 

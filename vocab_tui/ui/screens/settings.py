@@ -6,13 +6,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Footer
 
 from ...i18n import N_, _
 from ...models import LearnerSettings
 from ...modes import MODE_LABELS, Mode
 from ...store import StoreError
+from ..safe import Input, Label, Select, Static
 from .base import VocabScreen
 
 LIMITS = {"new": (0, 500), "reviews": (0, 5000), "retention": (70, 97)}
@@ -90,7 +90,7 @@ class SettingsScreen(VocabScreen):
         try:
             app.learner = app.store.update_settings(app.learner.id, settings)
         except StoreError as err:
-            self.query_one("#settings-error", Static).update(Content("✗ " + str(err)))
+            self.query_one("#settings-error", Static).update("✗ " + str(err))
             return
         self.notify(_("Settings saved."), timeout=3)
         self.app.pop_screen()
