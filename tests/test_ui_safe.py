@@ -96,9 +96,9 @@ async def test_agus_tu_typed_in_the_new_profile_dialog_is_shown_literally_now_an
         await pilot.pause()
         assert isinstance(app.screen, ProfileScreen)
         profiles = app.screen.query_one("#profiles", OptionList)
-        assert str(profiles.get_option_at_index(0).prompt) == "Agus [/TU]  ·  [b]Bold[/b]"
+        assert str(profiles.get_option_at_index(0).prompt) == "Agus [/TU]  ·  [b]Bold[/b]  (no answers yet)"
         assert "Agus [/TU]  ·  [b]Bold[/b]" in terminal(app)
-        await pilot.press("enter")
+        await pilot.press("down", "enter")
         assert isinstance(app.screen, HomeScreen) and "Agus [/TU]" in topbar(app)
     again.store.close()
 
@@ -113,10 +113,10 @@ async def test_names_added_with_the_command_line_are_shown_literally(db_path, cl
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         prompts = [str(o.prompt) for o in app.screen.query_one("#profiles", OptionList).options]
-        assert prompts[:2] == ["Agus [/TU]  ·  Dinas [Kominfo]", "Budi [PNS]"]
+        assert prompts[:2] == ["Agus [/TU]  ·  Dinas [Kominfo]  (no answers yet)", "Budi [PNS]  (no answers yet)"]
         screen = terminal(app)
         assert "Agus [/TU]  ·  Dinas [Kominfo]" in screen and "Budi [PNS]" in screen
-        await pilot.press("down", "enter")
+        await pilot.press("down", "down", "enter")
         assert topbar(app) == "vocab-tui · Budi [PNS]"
     workspace.store.close()
 
@@ -126,7 +126,7 @@ async def test_a_name_that_looks_like_a_click_action_does_nothing(workspace):
     app = VocabApp(workspace, NO_FUZZ)
     app.learner = learner
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter")
+        await pilot.press("down", "enter")
         assert isinstance(app.screen, HomeScreen)
         assert topbar(app) == "vocab-tui · [@click=app.quit]Quit[/] · [@click=app.switch_profile]x[/]"
         bar = app.screen.query_one("#topbar", Static)
@@ -207,9 +207,9 @@ async def test_an_old_name_holding_escape_codes_is_shown_visibly(db_path, worksp
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         prompt = str(app.screen.query_one("#profiles", OptionList).get_option_at_index(0).prompt)
-        assert prompt == "Agus\\x1b[2J\\x1b]0;owned\\x07  ·  TU\\x9b1m"
+        assert prompt == "Agus\\x1b[2J\\x1b]0;owned\\x07  ·  TU\\x9b1m  (no answers yet)"
         assert_terminal_is_clean(app)
-        await pilot.press("enter")
+        await pilot.press("down", "enter")
         assert topbar(app) == "vocab-tui · Agus\\x1b[2J\\x1b]0;owned\\x07 · TU\\x9b1m"
         assert_terminal_is_clean(app)
 
@@ -247,7 +247,7 @@ async def visit_every_screen(app, pilot, deck_loaded: bool) -> None:
             assert shows(app, part), (where, part, widget_texts(app))
 
     await look("profile", visible(learner.name), visible(learner.unit))
-    await pilot.press("enter")
+    await pilot.press("down", "enter")
     assert isinstance(app.screen, HomeScreen)
     await look("home", visible(learner.name), visible(learner.unit))
     if deck_loaded:
