@@ -427,8 +427,11 @@ def compare_cards(n: int, answers: int, repeat: int, tmp: Path) -> list[Figure]:
 
     build = interleave(lambda _i: timed(ours.build_queue), anki_build, repeat)
     home = interleave(lambda _i: timed(ours.home), lambda _i: timed(theirs.home), repeat)
+    print("  queue builds and home counts measured", flush=True)
     review = answer_phase(ours, theirs, answers, new=False)
+    print(f"  {answers} review cards answered in each", flush=True)
     new = answer_phase(ours, theirs, answers, new=True)
+    print(f"  {answers} new cards answered in each", flush=True)
 
     med = statistics.median
     big = n >= 10_000
@@ -564,7 +567,8 @@ def machine() -> str:
         mem = "?"
     from importlib.metadata import version
 
-    return (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {cores} cores, {mem} RAM, Python "
+    load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, load {load}, {cores} cores, {mem} RAM, Python "
             f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}, anki {version('anki')}, "
             f"vocab-tui {version('vocab-tui')}")
 
@@ -599,7 +603,8 @@ def main(argv: list[str] | None = None) -> int:
     for figure in figures:
         print(figure.row())
     failed = [f for f in figures if f.applies and not f.passed]
-    print(f"\n{len(failed)} of {sum(f.applies for f in figures)} budgets missed")
+    print(f"\n{len(failed)} of {sum(f.applies for f in figures)} budgets missed; "
+          f"load average at the end {'/'.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 1 if args.strict and failed else 0
 
 
