@@ -8,7 +8,8 @@
 For each N both systems get the same collection: N cards in one deck, the even ones new, the odd
 ones in review and due (same stability, difficulty, interval and days overdue in both), FSRS on,
 desired retention 0.9, no learning or relearning steps (so that a queue holds only the cards under
-test: every answered card leaves the day's queue in both systems). Then, alternating the two
+test: every answered card leaves the day's queue in both systems), reviews least retrievable first
+in both (`--anki-review-order due` gives Anki its own default). Then, alternating the two
 systems' operations so that machine noise hits both alike:
 
   * queue build and home counts, with the default limits (20 new / 200 reviews a day);
@@ -65,6 +66,8 @@ DECK = "bench"
 # Grades by answer number, the same for both systems: mostly Good, some Again, Hard and Easy.
 GRADES = (3, 3, 1, 3, 4, 3, 2, 3, 3, 3, 4, 3, 1, 3, 3, 2, 3, 3, 4, 3)
 NO_STEPS = SchedulerSettings(learning_steps=(), relearning_steps=())
+# Anki's review order (DeckConfig.Config.ReviewCardOrder): vocab-tui shows the least retrievable first.
+REVIEW_ORDERS = {"retrievability": 7, "due": 0}
 
 
 # -- small helpers -------------------------------------------------------------------------------
@@ -174,6 +177,10 @@ class VocabSide:
         assert self.session is not None and self.session.current is not None, "vocab-tui ran out of cards"
         return self.session.current.is_new
 
+    def current_number(self) -> int:
+        assert self.session is not None and self.session.current is not None
+        return self.session.current.pk - 1
+
     def answer(self, grade: int) -> None:
         """Save + next, as the drill screen does: the outcomes are shown, one is chosen, the next card comes."""
         from fsrs import Rating
@@ -199,7 +206,7 @@ class VocabSide:
 class AnkiSide:
     """Anki's engine (the `anki` package: Rust backend, v3 scheduler, FSRS on) on its own file."""
 
-    def __init__(self, path: Path, n: int) -> None:
+    def __init__(self, path: Path, n: int, review_order: str = "retrievability") -> None:
         from anki.collection import AddNoteRequest, Collection
 
         self.path = path
@@ -221,6 +228,7 @@ class AnkiSide:
         today = col.sched.today
         day_cutoff = col.sched.day_cutoff
         ids = col.db.list("SELECT id FROM cards ORDER BY due, id")  # new-card position = note order
+        self.numbers = {card_id: i for i, card_id in enumerate(ids)}
         rows = []
         for i, (stability, difficulty, interval, overdue) in review_card_numbers(n).items():
             last = day_cutoff - 86400 * (overdue + interval) - 3600
@@ -236,6 +244,7 @@ class AnkiSide:
         self.conf["new"]["delays"] = []
         self.conf["lapse"]["delays"] = []
         self.conf["desiredRetention"] = 0.9
+        self.conf["reviewOrder"] = REVIEW_ORDERS[review_order]
         self.card = None
         self.states = None
         self.queue = None
@@ -275,6 +284,10 @@ class AnkiSide:
     def current_is_new(self) -> bool:
         assert self.card is not None, "Anki ran out of cards"
         return self.queue == 0
+
+    def current_number(self) -> int:
+        assert self.card is not None
+        return self.numbers[self.card.id]
 
     def answer(self, grade: int) -> None:
         sched = self.col.sched
@@ -342,8 +355,11 @@ def ensure_commits(side: VocabSide | AnkiSide, grade: int) -> None:
         raise SystemExit(f"{type(side).__name__}: an answer did not reach {side.path} on disk; the comparison would be unfair")
 
 
-def answer_phase(ours: VocabSide, theirs: AnkiSide, count: int, new: bool) -> tuple[list, list]:
-    """Answer `count` cards of one kind in both systems, alternating, same grade for the same answer number."""
+def answer_phase(ours: VocabSide, theirs: AnkiSide, count: int, new: bool) -> tuple[list, list, float]:
+    """Answer `count` cards of one kind in both systems, alternating, same grade for the same answer number.
+
+    Returns both systems' times and the share of cards that both answered.
+    """
     if new:
         ours.set_limits(new=count + 1, reviews=0)
         theirs.set_limits(new=count + 1, reviews=0)
@@ -355,15 +371,19 @@ def answer_phase(ours: VocabSide, theirs: AnkiSide, count: int, new: bool) -> tu
     ensure_commits(ours, 3)
     ensure_commits(theirs, 3)
 
-    def step(side: VocabSide | AnkiSide) -> Callable[[int], float]:
+    answered: tuple[set, set] = (set(), set())
+
+    def step(side: VocabSide | AnkiSide, seen: set) -> Callable[[int], float]:
         def run(i: int) -> float:
             if side.current_is_new() != new:
                 raise SystemExit(f"{type(side).__name__} showed a {'review' if new else 'new'} card in the "
                                  f"{'new' if new else 'review'} phase (answer {i}); the queues differ")
+            seen.add(side.current_number())
             return timed(lambda: side.answer(GRADES[i % len(GRADES)]))
         return run
 
-    return interleave(step(ours), step(theirs), count)
+    a, b = interleave(step(ours, answered[0]), step(theirs, answered[1]), count)
+    return a, b, len(answered[0] & answered[1]) / count
 
 
 def year_of_reviews(store: Store, clock: Clock, n: int) -> int:
@@ -404,7 +424,7 @@ def year_of_reviews(store: Store, clock: Clock, n: int) -> int:
     return lid
 
 
-def compare_cards(n: int, answers: int, repeat: int, tmp: Path) -> list[Figure]:
+def compare_cards(n: int, answers: int, repeat: int, tmp: Path, review_order: str) -> list[Figure]:
     folder = tmp / f"n{n}"
     folder.mkdir()
     clock = SystemClock()
@@ -412,7 +432,7 @@ def compare_cards(n: int, answers: int, repeat: int, tmp: Path) -> list[Figure]:
     ours = VocabSide(folder / "vocab.db", n, clock)
     built_ours = time.perf_counter() - t
     t = time.perf_counter()
-    theirs = AnkiSide(folder / "collection.anki2", n)
+    theirs = AnkiSide(folder / "collection.anki2", n, review_order)
     built_theirs = time.perf_counter() - t
     print(f"N = {n:,}: built vocab-tui in {built_ours:.1f} s, Anki in {built_theirs:.1f} s", flush=True)
     label = f"{n // 1000}k" if n % 1000 == 0 else str(n)
@@ -429,9 +449,9 @@ def compare_cards(n: int, answers: int, repeat: int, tmp: Path) -> list[Figure]:
     home = interleave(lambda _i: timed(ours.home), lambda _i: timed(theirs.home), repeat)
     print("  queue builds and home counts measured", flush=True)
     review = answer_phase(ours, theirs, answers, new=False)
-    print(f"  {answers} review cards answered in each", flush=True)
+    print(f"  {answers} review cards answered in each; {review[2]:.0%} of them the same cards", flush=True)
     new = answer_phase(ours, theirs, answers, new=True)
-    print(f"  {answers} new cards answered in each", flush=True)
+    print(f"  {answers} new cards answered in each; {new[2]:.0%} of them the same cards", flush=True)
 
     med = statistics.median
     big = n >= 10_000
@@ -579,6 +599,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--answers", type=int, default=500, help="answers of each kind (new, review) per size")
     parser.add_argument("--repeat", type=int, default=21, help="queue builds, home counts, statistics per size")
     parser.add_argument("--startup-repeat", type=int, default=11, help="runs of each program (0: skip)")
+    parser.add_argument("--anki-review-order", choices=REVIEW_ORDERS, default="retrievability",
+                        help="Anki's review order: as vocab-tui (least retrievable first; the default) or "
+                        "Anki's own default (due date, then random)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a figure misses its budget")
     args = parser.parse_args(argv)
     try:
@@ -591,10 +614,11 @@ def main(argv: list[str] | None = None) -> int:
         if n < 2 * args.answers + 4:
             parser.error(f"--cards {n} is too small for --answers {args.answers}: each half needs that many cards")
     print(machine(), flush=True)
+    print(f"Anki's review order: {args.anki_review_order}", flush=True)
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="vocab-bench-") as tmp:
         for n in sizes:
-            figures += compare_cards(n, args.answers, args.repeat, Path(tmp))
+            figures += compare_cards(n, args.answers, args.repeat, Path(tmp), args.anki_review_order)
         if args.startup_repeat:
             figures += compare_startup(args.startup_repeat, Path(tmp))
     print()
