@@ -494,7 +494,7 @@ async def test_a_suspend_or_bury_that_cannot_be_saved_says_why_and_keeps_the_car
     learner = workspace.store.add_learner("Budi", "Bappeda")
     app = VocabApp(workspace, NO_FUZZ, rng=random.Random(3))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "enter")  # choose the profile, study all decks
+        await pilot.press("down", "enter", "enter")  # choose the profile, study all decks
         await pilot.pause()
         drill = app.screen
         assert isinstance(drill, DrillScreen)
@@ -503,8 +503,9 @@ async def test_a_suspend_or_bury_that_cannot_be_saved_says_why_and_keeps_the_car
         await pilot.press(key)
         await pilot.pause()
         assert app.screen is drill and drill.shown.card.term == term
-        errors = [n.message for n in app._notifications if n.severity == "error"]
-        assert any("read-only" in m and str(workspace.store.path) in m for m in errors), errors
+        note = drill.query_one("#drill-note")  # the drill says it on its own line, not in a toast
+        assert note.has_class("-error")
+        assert "read-only" in str(note.render()) and str(workspace.store.path) in str(note.render())
         workspace.store.db.conn.execute("PRAGMA query_only = 0")
         await pilot.press(key)
         await pilot.pause()
@@ -520,7 +521,7 @@ async def test_a_suspend_in_browse_that_cannot_be_saved_says_why(workspace):
     workspace.store.add_learner("Budi", "Bappeda")
     app = VocabApp(workspace)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter")  # choose the profile
+        await pilot.press("down", "enter")  # choose the profile
         await pilot.pause()
         await pilot.press("slash", *"unduh")
         await pilot.pause()
