@@ -41,7 +41,10 @@ class HomeScreen(VocabScreen):
         table.focus()
 
     def on_screen_resume(self) -> None:
-        self.refresh_counts()
+        # A command that leaves for another screen (switch profile, language) passes through this one
+        # on its way: only the screen still shown, with a learner chosen, has counts to show.
+        if self.is_current and self.vocab.learner is not None:
+            self.refresh_counts()
 
     def refresh_counts(self) -> None:
         app = self.vocab
