@@ -81,3 +81,11 @@ class Answer:
     before: FSRSCard | None
     after: FSRSCard
     lapses: int = 0
+
+
+@dataclass(frozen=True)
+class CardFlags:
+    """How a learner has put a card away: suspended, or buried until a moment."""
+
+    suspended: bool = False
+    buried_until: datetime | None = None

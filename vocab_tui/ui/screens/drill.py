@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fsrs import Rating
 from rich.markup import escape
 from textual import on
@@ -84,13 +86,13 @@ class DrillScreen(VocabScreen):
     phase: reactive[str] = reactive(QUESTION, bindings=True)
 
     def __init__(self, deck_ids: list[str], mode: Mode | None = None, *, extra_new: int = 0,
-                 review_ahead_days: int = 0) -> None:
+                 review_ahead_days: int = 0, session: StudySession | None = None) -> None:
         super().__init__()
         self.deck_ids = deck_ids
         self.fixed_mode = mode
         self.extra_new = extra_new
         self.review_ahead_days = review_ahead_days
-        self.session: StudySession | None = None
+        self.session: StudySession | None = session  # given: a finished session whose last answer was undone
         self.shown: StudyCard | None = None  # the card on screen (still there after it is answered)
 
     def compose(self) -> ComposeResult:
@@ -121,14 +123,23 @@ class DrillScreen(VocabScreen):
                 yield Static(id=f"grade-{int(rating)}", classes="grade")
         yield Footer(show_command_palette=False)
 
+    @classmethod
+    def resume(cls, session: StudySession) -> DrillScreen:
+        """Go on with a session whose card was just brought back by undo."""
+        return cls(session.deck_ids, session=session)
+
     def on_mount(self) -> None:
         app = self.vocab
         assert app.learner is not None
+        if self.session is not None and self.session.current is not None:
+            self.show_card()
+            return
         self.session = StudySession(
             app.store, app.learner, self.deck_ids, app.clock, app.scheduler_settings,
             mode=self.fixed_mode, extra_new=self.extra_new, review_ahead_days=self.review_ahead_days,
             rng=app.rng,
         )
+        app.last_session = self.session  # a new session: the one before can no longer be undone
         self.show_next()
 
     @property
@@ -273,7 +284,12 @@ class DrillScreen(VocabScreen):
     def action_grade(self, value: int) -> None:
         if self.phase != REVEALED or self.card is None:
             return
-        if self.save(Rating(value)) is not None:
+        answered = self.save(Rating(value))
+        if answered is None:
+            return
+        if answered.became_leech:  # the next card waits until the learner has decided
+            self.ask_about_leech(then=self.show_next)
+        else:
             self.show_next()
 
     def action_choose(self, number: int) -> None:
@@ -281,7 +297,8 @@ class DrillScreen(VocabScreen):
         if card is None or self.phase != QUESTION or not 1 <= number <= len(card.options):
             return
         right = card.options[number - 1].id == card.card.id
-        if self.save(Rating.Good if right else Rating.Again) is None:
+        answered = self.save(Rating.Good if right else Rating.Again)
+        if answered is None:
             return
         self.show_options(chosen=number)
         self.query_one("#feedback", Static).update(
@@ -289,6 +306,8 @@ class DrillScreen(VocabScreen):
                 answer=escape(card.card.translation))
         )
         self.phase = FEEDBACK
+        if answered.became_leech:
+            self.ask_about_leech()
 
     @on(Input.Submitted, "#typed")
     def typed_answer(self, event: Input.Submitted) -> None:
@@ -296,7 +315,8 @@ class DrillScreen(VocabScreen):
         if card is None or self.phase != QUESTION:
             return
         result = card.check(event.value)
-        if self.save(result.rating) is None:
+        answered = self.save(result.rating)
+        if answered is None:
             return
         event.input.disabled = True
         self.set_focus(None)
@@ -311,6 +331,8 @@ class DrillScreen(VocabScreen):
                 text += "\n" + _("You typed: {diff}").format(diff=diff_markup(result))
         self.query_one("#feedback", Static).update(text)
         self.phase = FEEDBACK
+        if answered.became_leech:
+            self.ask_about_leech()
 
     def save(self, rating: Rating) -> Answered | None:
         assert self.session is not None
@@ -321,14 +343,21 @@ class DrillScreen(VocabScreen):
                         title=_("Could not save"), severity="error", timeout=20)
             return None
         self.update_progress()
-        if answered.became_leech:
-            self.app.push_screen(LeechScreen(), self._leech_decided)
         return answered
 
-    def _leech_decided(self, suspend: bool | None) -> None:
-        if suspend and self.session is not None:
-            self.session.suspend_last()
-            self.notify(_("Suspended. You can find it again in Browse."), timeout=5)
+    def ask_about_leech(self, then: Callable[[], None] | None = None) -> None:
+        """Offer to suspend the card just answered; `then` runs once the learner has decided."""
+        card = self.shown
+
+        def decided(suspend: bool | None) -> None:
+            if suspend and self.session is not None and card is not None:
+                self.session.suspend_last()
+                self.notify(_("“{term}” is suspended. You can find it again in Browse.").format(
+                    term=card.card.term), timeout=5, markup=False)
+            if then is not None:
+                then()
+
+        self.app.push_screen(LeechScreen(), decided)
 
     def action_next(self) -> None:
         if self.phase == FEEDBACK:
@@ -337,6 +366,7 @@ class DrillScreen(VocabScreen):
     def action_undo(self) -> None:
         if self.session is None or not self.session.can_undo:
             return
+        message = undo_message(self.session)
         try:
             restored = self.session.undo()
         except StoreError as err:
@@ -344,7 +374,7 @@ class DrillScreen(VocabScreen):
             return
         if restored is not None:
             self.show_card()
-            self.notify(_("Last answer taken back."), timeout=3)
+            self.notify(message, timeout=3, markup=False)
 
     def action_suspend(self) -> None:
         self._put_away(suspend=True)
@@ -356,16 +386,21 @@ class DrillScreen(VocabScreen):
         session = self.session
         if session is None:
             return
-        if self.phase == FEEDBACK:  # the card on screen was already answered
+        card = self.shown
+        if card is None:
+            return
+        message = (_("“{term}” is suspended (U takes it back).") if suspend
+                   else _("“{term}” is buried until tomorrow (U takes it back).")).format(term=card.card.term)
+        if self.phase == FEEDBACK:  # the card on screen was already answered: undo takes back both
             if suspend:
                 session.suspend_last()
             else:
                 session.bury_last()
-            self.notify(_("Suspended.") if suspend else _("Buried until tomorrow."), timeout=3)
+            self.notify(message, timeout=4, markup=False)
             self.show_next()
             return
         nxt = session.suspend_current() if suspend else session.bury_current()
-        self.notify(_("Suspended.") if suspend else _("Buried until tomorrow."), timeout=3)
+        self.notify(message, timeout=4, markup=False)
         if nxt is None:
             self.finish()
         else:
@@ -379,6 +414,15 @@ class DrillScreen(VocabScreen):
 
         assert self.session is not None
         self.app.switch_screen(SummaryScreen(self.session.summary()))
+
+
+def undo_message(session: StudySession) -> str:
+    """What undo is about to take back, said before it does."""
+    if session.undo_is_answer:
+        return _("Last answer taken back.")
+    step_card = session.last_put_away
+    term = step_card.card.term if step_card is not None else ""
+    return _("“{term}” is back in this session.").format(term=term)
 
 
 class LeechScreen(VocabModal):

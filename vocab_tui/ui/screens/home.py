@@ -22,6 +22,7 @@ class HomeScreen(VocabScreen):
         Binding("t", "stats", N_("Statistics"), id="home.stats"),
         Binding("s", "settings", N_("Settings"), id="home.settings"),
         Binding("p", "profiles", N_("Switch profile"), id="home.profiles", show=False),
+        Binding("u,ctrl+z", "undo", N_("Undo last answer"), id="home.undo"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -45,6 +46,20 @@ class HomeScreen(VocabScreen):
         # on its way: only the screen still shown, with a learner chosen, has counts to show.
         if self.is_current and self.vocab.learner is not None:
             self.refresh_counts()
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo":
+            return self.vocab.can_take_back()
+        return True
+
+    def action_undo(self) -> None:
+        """Until another session starts, the last answer of the latest one can still be taken back."""
+        from .drill import DrillScreen
+
+        session = self.vocab.take_back()
+        if session is not None:
+            self.app.push_screen(DrillScreen.resume(session))
 
     def refresh_counts(self) -> None:
         app = self.vocab

@@ -24,6 +24,7 @@ class SummaryScreen(VocabScreen):
     BINDINGS = [
         Binding("enter", "home", N_("Back to decks"), id="summary.home", priority=True),
         Binding("escape", "home", N_("Back to decks"), id="summary.back", show=False),
+        Binding("u,ctrl+z", "undo", N_("Undo last answer"), id="summary.undo"),
     ]
 
     def __init__(self, summary: SessionSummary) -> None:
@@ -57,5 +58,18 @@ class SummaryScreen(VocabScreen):
                 )
         yield Footer(show_command_palette=False)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo":
+            return self.vocab.can_take_back()
+        return True
+
     def action_home(self) -> None:
         self.app.pop_screen()
+
+    def action_undo(self) -> None:
+        """A mis-keyed last grade is not final: take it back and show the card again."""
+        from .drill import DrillScreen
+
+        session = self.vocab.take_back()
+        if session is not None:
+            self.app.switch_screen(DrillScreen.resume(session))
