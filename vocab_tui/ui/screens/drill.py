@@ -51,16 +51,18 @@ QUESTION, REVEALED, FEEDBACK = "question", "revealed", "feedback"
 
 
 def diff_markup(result: TypedResult) -> str:
-    """What was typed against the answer: kept letters plain, extra ones struck, missing ones marked."""
+    """What the learner typed, as typed: letters not in the answer struck, a ‸ where letters are missing."""
     parts = []
+    previous = "same"
     for segment in result.diff:
         text = escape(segment.text)
         if segment.kind == "same":
             parts.append(text)
         elif segment.kind == "extra":
             parts.append(f"[strike red]{text}[/]")
-        else:
-            parts.append(f"[b green underline]{text}[/]")
+        elif previous != "extra":  # left out: the answer shows the letters; here only where they go
+            parts.append("[b green]‸[/]")
+        previous = segment.kind
     return "".join(parts)
 
 
