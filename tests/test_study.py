@@ -510,6 +510,20 @@ def test_reviewing_ahead_brings_reviews_due_within_the_week(tmp_path, clock):
     assert sorted(terms(shown)) == ["word0", "word1", "word2"]
 
 
+def test_reviewing_ahead_brings_no_new_cards(office, clock):
+    learner = office.add_learner("Budi")
+    assert start(office, learner, clock, review_ahead_days=7).next_card() is None
+    ordinary = start(office, learner, clock)
+    assert ordinary.next_card().is_new
+
+
+def test_the_summary_counts_the_cards_still_waiting(office, clock):
+    learner = office.add_learner("Rina")
+    session = start(office, learner, clock)
+    session.next_card()
+    assert session.summary().left == 5 and session.summary().studied == 0
+
+
 # -- modes as recorded --------------------------------------------------------------------------
 
 

@@ -93,6 +93,7 @@ class SessionSummary:
     time_ms: int
     due_tomorrow: int
     learning_later: int
+    left: int = 0  # cards the session still had for today when it ended
 
     @property
     def remembered_percent(self) -> int:
@@ -159,6 +160,8 @@ class StudySession:
             review_limit = len(reviews)
         for card in order_reviews(reviews, self.scheduler, now)[:review_limit]:
             self._queue.append((card.card_id, card))
+        if self.review_ahead_days:  # reviewing ahead is for cards already learned: no new ones
+            return
         new_limit = remaining(learner.settings.new_per_day, done.new_studied) + self.extra_new
         per_deck = [self.store.new_cards(learner.id, deck_id, new_limit) for deck_id in self.deck_ids]
         for pk in interleave(per_deck, new_limit):
@@ -370,4 +373,5 @@ class StudySession:
         _start, end = self._day()
         tomorrow_end = day_end(end, self.clock.tz, self.settings.day_starts_at)
         due_tomorrow = self.store.due_before(self.learner.id, self.deck_ids, tomorrow_end)
-        return SessionSummary(self.studied, self.remembered, self.time_ms, due_tomorrow, len(self._learning))
+        return SessionSummary(self.studied, self.remembered, self.time_ms, due_tomorrow, len(self._learning),
+                              self.remaining)

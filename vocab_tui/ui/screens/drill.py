@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Footer, Input, ProgressBar, Static
 
-from ...i18n import N_, _
+from ...i18n import N_, _, ngettext
 from ...modes import SELF_GRADED, Mode, TypedResult
 from ...scheduling import RATINGS, format_interval
 from ...store import StoreError
@@ -141,8 +141,17 @@ class DrillScreen(VocabScreen):
             mode=self.fixed_mode, extra_new=self.extra_new, review_ahead_days=self.review_ahead_days,
             rng=app.rng,
         )
+        if self.session.next_card() is None:  # nothing to study: say so at home, no empty summary
+            self.app.pop_screen()
+            if self.review_ahead_days:
+                message = ngettext("No cards are due in the next day.", "No cards are due in the next {n} days.",
+                                   self.review_ahead_days).format(n=self.review_ahead_days)
+            else:
+                message = _("Nothing to study here right now.")
+            self.notify(message, timeout=5)
+            return
         app.last_session = self.session  # a new session: the one before can no longer be undone
-        self.show_next()
+        self.show_card()
 
     @property
     def card(self) -> StudyCard | None:

@@ -20,6 +20,20 @@ def format_duration(ms: int) -> str:
     return _("{s} s").format(s=seconds)
 
 
+def heading(s: SessionSummary) -> str:
+    """A first line that fits the numbers below it."""
+    if not s.studied:
+        if s.left:
+            return ngettext("Ended before the first answer: {n} card is still waiting.",
+                            "Ended before the first answer: {n} cards are still waiting.", s.left).format(n=s.left)
+        return _("Nothing to study right now.")
+    if s.remembered_percent >= 80:
+        return _("Well done!")
+    if s.remembered_percent >= 50:
+        return _("Good effort!")
+    return _("A hard session: the words you forgot come back soon.")
+
+
 class SummaryScreen(VocabScreen):
     BINDINGS = [
         Binding("enter", "home", N_("Back to decks"), id="summary.home", priority=True),
@@ -35,13 +49,10 @@ class SummaryScreen(VocabScreen):
         s = self.summary
         yield Static(_("Session finished"), id="topbar")
         with Vertical(id="summary-box"):
-            if s.studied:
-                yield Label(_("Well done!"), classes="dialog-title")
-            else:
-                yield Label(_("Nothing to study right now."), classes="dialog-title")
+            yield Label(heading(s), classes="dialog-title")
             rows = [
                 (_("Cards studied"), str(s.studied)),
-                (_("Remembered"), f"{s.remembered_percent}%"),
+                (_("Remembered"), f"{s.remembered_percent}%" if s.studied else "–"),
                 (_("Time spent"), format_duration(s.time_ms)),
                 (_("Due by the end of tomorrow"), str(s.due_tomorrow)),
             ]
