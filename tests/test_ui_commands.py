@@ -10,6 +10,7 @@ from fsrs import Card as FSRSCard
 from fsrs import State
 
 from vocab_tui import i18n
+from vocab_tui.clock import FixedClock
 from vocab_tui.models import Answer, LearnerSettings
 from vocab_tui.ui.app import VocabApp
 from vocab_tui.ui.screens.browse import BrowseScreen
@@ -22,7 +23,10 @@ from vocab_tui.ui.screens.settings import SettingsScreen
 from vocab_tui.ui.screens.stats import StatsScreen
 from vocab_tui.ui.screens.summary import SummaryScreen
 
-from .conftest import NO_FUZZ
+from vocab_tui.clock import FixedClock
+from vocab_tui.workspace import open_workspace
+
+from .conftest import FIXTURES, NO_FUZZ, START
 
 # screen name -> (keys from the profile screen, the screen they open)
 SCREENS = {
@@ -120,3 +124,28 @@ async def test_switch_profile_from_the_palette_during_a_drill(workspace, clock):
         assert app.learner is None
     assert app.return_code in (None, 0)
     assert len(workspace.store.reviews(learner_id)) == 2  # the earlier lapse and the answer just given
+
+
+def offered_keys(app) -> list[str]:
+    """The keys the screen itself (or the app) offers there now, Textual's own focus keys aside."""
+    skip = {"tab", "shift+tab", "super+c", "ctrl+c", "ctrl+q", "ctrl+p"}
+    return [key for key, (node, _binding, enabled, _tooltip) in app.screen.active_bindings.items()
+            if enabled and (node is app.screen or node is app) and key not in skip]
+
+
+@pytest.mark.parametrize("name", SCREENS)
+async def test_every_key_a_screen_offers_works_there(workspace, clock, tmp_path, name):
+    app, _learner = app_with_a_leech(workspace, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(pilot, name)
+        keys = offered_keys(app)
+    assert keys
+    for number, key in enumerate(keys):
+        fresh = open_workspace(tmp_path / f"{number}.db", [FIXTURES], FixedClock(START, tz=clock.tz))
+        app, _learner = app_with_a_leech(fresh, fresh.clock)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_screen(pilot, name)
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.is_running or key == "ctrl+q", key
+        fresh.store.close()
