@@ -22,8 +22,6 @@ from vocab_tui.ui.screens.profile import NewProfileScreen, ProfileScreen
 from vocab_tui.ui.screens.settings import SettingsScreen
 from vocab_tui.ui.screens.stats import StatsScreen
 from vocab_tui.ui.screens.summary import SummaryScreen
-
-from vocab_tui.clock import FixedClock
 from vocab_tui.workspace import open_workspace
 
 from .conftest import FIXTURES, NO_FUZZ, START
