@@ -244,3 +244,181 @@ def test_python_dash_m_entry_point() -> None:
     assert proc.returncode == 0, proc.stderr
     assert "no problems" in proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+# -- nothing reaches the terminal as a control code ------------------------------------------
+
+ESC = "\x1b"
+TITLE_ATTACK = f"{ESC}]0;PWNED\x07"  # an OSC sequence that sets the terminal's window title
+
+
+def assert_no_raw_controls(text: str) -> None:
+    assert ESC not in text and "\x07" not in text, repr(text)
+
+
+def run_main(args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+             tmp_path: Path) -> tuple[int, str, str]:
+    """The real entry point (`vocab_tui.cli.main`, as the `vocab-tui` script runs it), in this process."""
+    from vocab_tui.cli import main
+
+    monkeypatch.setenv("VOCAB_TUI_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("VOCAB_TUI_LANG", "en")
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    out = capsys.readouterr()
+    return exit_info.value.code, out.out, out.err
+
+
+def test_decks_list_shows_a_file_name_holding_esc_with_visible_escapes(tmp_path: Path) -> None:
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    (folder / f"good{TITLE_ATTACK}.yaml").write_text(GOOD_DECK, encoding="utf-8")
+    (folder / f"broken{TITLE_ATTACK}.yaml").write_text(BROKEN_DECK, encoding="utf-8")
+
+    result = invoke(["decks", "list", "--decks", str(folder)])
+
+    assert_clean_exit(result, 0)
+    assert_no_raw_controls(result.stdout + result.stderr)
+    shown = f"{folder}/good\\x1b]0;PWNED\\x07.yaml"
+    assert re.search(r"^good\s+Good deck\s+1\s+" + re.escape(shown) + "$", result.stdout, re.MULTILINE), result.stdout
+    assert f"{folder}/broken\\x1b]0;PWNED\\x07.yaml:5:11: " in result.stderr
+
+
+def test_decks_check_reports_esc_in_a_file_and_in_its_name_visibly(tmp_path: Path) -> None:
+    path = tmp_path / f"deck{TITLE_ATTACK}.yaml"
+    path.write_text(GOOD_DECK.replace("unduh", '"\\e]0;PWNED\\a"'), encoding="utf-8")
+
+    result = invoke(["decks", "check", str(tmp_path)])
+
+    assert_clean_exit(result, 1)
+    assert_no_raw_controls(result.stdout + result.stderr)
+    [line] = result.stdout.splitlines()
+    match = PROBLEM_LINE.match(line)
+    assert match, line
+    assert match["path"] == f"{tmp_path}/deck\\x1b]0;PWNED\\x07.yaml"
+    assert (int(match["line"]), int(match["column"])) == (6, 19)
+    assert "U+001B" in match["message"]
+
+
+def test_decks_list_skips_a_deck_holding_esc_and_says_so(tmp_path: Path) -> None:
+    (tmp_path / "evil.yaml").write_text(GOOD_DECK.replace("id: good", "id: evil").replace(
+        "Good deck", '"Evil \\e]0;PWNED\\a"'), encoding="utf-8")
+    result = invoke(["decks", "list", "--decks", str(tmp_path)])
+    assert_clean_exit(result, 0)
+    assert_no_raw_controls(result.stdout + result.stderr)
+    assert "evil" not in result.stdout
+    assert f"{tmp_path / 'evil.yaml'}:3:16: 'title' contains the control character U+001B" in result.stderr
+
+
+def test_learners_list_shows_names_from_the_database_with_visible_escapes(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "v.db"
+    assert_clean_exit(invoke(["learners", "add", "Siti Rahma", "--unit", "Diskominfo", "--db", str(db)]), 0)
+    # written by another program (or an older version) straight into the file
+    with sqlite3.connect(db) as conn:
+        conn.execute("INSERT INTO learners (name, unit, created_at) VALUES (?, ?, ?)",
+                     (f"Agus{TITLE_ATTACK}", f"Bappeda{ESC}[2J", "2026-11-02T02:00:00.000+00:00"))
+    conn.close()
+
+    result = invoke(["learners", "list", "--db", str(db)])
+
+    assert_clean_exit(result, 0)
+    assert_no_raw_controls(result.stdout)
+    rows = result.stdout.splitlines()
+    agus = next(row for row in rows if row.startswith("2 "))
+    siti = next(row for row in rows if row.startswith("1 "))
+    assert "Agus\\x1b]0;PWNED\\x07" in agus and "Bappeda\\x1b[2J" in agus
+    # columns are measured on what is printed, so they still line up
+    assert rows[0].index("UNIT") == agus.index("Bappeda") == siti.index("Diskominfo")
+
+
+def test_learners_add_never_echoes_a_raw_esc(tmp_path: Path) -> None:
+    result = invoke(["learners", "add", f"Agus{TITLE_ATTACK}", "--unit", f"Bappeda{ESC}[2J",
+                     "--db", str(tmp_path / "v.db")])
+    assert result.exit_code in (0, 1), result.output
+    assert_no_raw_controls(result.stdout + result.stderr)
+    assert "\\x1b" in result.stdout + result.stderr
+
+
+def test_a_config_value_holding_esc_is_warned_about_with_visible_escapes(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('theme = "\\u001b]0;PWNED\\u0007"\n', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VOCAB_TUI_")}
+    env.update(VOCAB_TUI_CONFIG=str(config), VOCAB_TUI_LANG="en")
+    proc = subprocess.run([sys.executable, "-m", "vocab_tui", "decks", "check", str(FIXTURES)], cwd=REPO_ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert_no_raw_controls(proc.stdout + proc.stderr)
+    assert "'theme' must be one of default, high-contrast, ansi, not '\\x1b]0;PWNED\\x07'" in proc.stderr
+
+
+def test_click_usage_errors_quote_what_was_typed_with_visible_escapes(tmp_path: Path, capsys, monkeypatch) -> None:
+    code, out, err = run_main(["decks", "list", TITLE_ATTACK], capsys, monkeypatch, tmp_path)
+    assert code == 2
+    assert_no_raw_controls(out + err)
+    assert "Got unexpected extra argument (\\x1b]0;PWNED\\x07)" in err
+    assert err.startswith("Usage: vocab-tui decks list")
+
+
+def test_the_entry_point_exits_with_the_command_code(tmp_path: Path, capsys, monkeypatch) -> None:
+    assert run_main(["decks", "check", str(FIXTURES)], capsys, monkeypatch, tmp_path)[0] == 0
+    assert run_main(["--help"], capsys, monkeypatch, tmp_path)[0] == 0
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    (folder / "b.yaml").write_text(BROKEN_DECK, encoding="utf-8")
+    code, out, _err = run_main(["decks", "check", str(folder)], capsys, monkeypatch, tmp_path)
+    assert code == 1 and out.count("b.yaml:") == 2
+
+
+# -- named pipes never make a command wait -----------------------------------------------------
+
+
+def run_with_timeout(args: list[str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VOCAB_TUI_")}
+    env["VOCAB_TUI_LANG"] = "en"
+    return subprocess.run([sys.executable, *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+@pytest.fixture
+def folder_with_a_pipe(tmp_path: Path) -> Path:
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    (folder / "a-good.yaml").write_text(GOOD_DECK, encoding="utf-8")
+    os.mkfifo(folder / "x.yaml")
+    return folder
+
+
+def test_decks_check_skips_a_named_pipe(folder_with_a_pipe: Path) -> None:
+    proc = run_with_timeout(["-m", "vocab_tui", "decks", "check", str(folder_with_a_pipe)])
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.splitlines() == [f"{folder_with_a_pipe / 'x.yaml'}:1:1: not a regular file (a named pipe); skipped"]
+    assert "2 files checked: 1 problem in 1 file" in proc.stderr
+
+
+def test_decks_check_given_the_pipe_itself(folder_with_a_pipe: Path) -> None:
+    proc = run_with_timeout(["-m", "vocab_tui", "decks", "check", str(folder_with_a_pipe / "x.yaml")])
+    assert proc.returncode == 1, proc.stderr
+    assert "not a regular file (a named pipe)" in proc.stdout
+
+
+def test_decks_list_skips_a_named_pipe(folder_with_a_pipe: Path) -> None:
+    proc = run_with_timeout(["-m", "vocab_tui", "decks", "list", "--decks", str(folder_with_a_pipe)])
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"^good\s+Good deck\s+1\s", proc.stdout, re.MULTILINE), proc.stdout
+    assert f"{folder_with_a_pipe / 'x.yaml'}:1:1: not a regular file (a named pipe); skipped" in proc.stderr
+    assert "1 deck file was skipped" in proc.stderr
+
+
+def test_the_app_start_skips_a_named_pipe(folder_with_a_pipe: Path, tmp_path: Path) -> None:
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from vocab_tui.clock import SystemClock\n"
+        "from vocab_tui.workspace import open_workspace\n"
+        "ws = open_workspace(Path(sys.argv[1]), [Path(sys.argv[2])], SystemClock())\n"
+        "print(ws.deck_ids); print(ws.skipped)\n"
+    )
+    proc = run_with_timeout(["-c", code, str(tmp_path / "v.db"), str(folder_with_a_pipe)])
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["['good']", f"[{str(folder_with_a_pipe / 'x.yaml')!r}]"]

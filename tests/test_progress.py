@@ -7,10 +7,10 @@ import pytest
 from fsrs import Card as FSRSCard
 from fsrs import Rating, State
 
-from vocab_tui.clock import iso
+from vocab_tui.clock import FixedClock, iso
 from vocab_tui.decks import load_decks
-from vocab_tui.models import NEW, LearnerSettings
-from vocab_tui.progress import learner_stats, streak, study_date, true_retention
+from vocab_tui.models import NEW, DayProgress, LearnerSettings
+from vocab_tui.progress import home_counts, learner_stats, streak, study_date, true_retention
 from vocab_tui.store import Store
 from vocab_tui.study import StudySession
 
@@ -348,3 +348,78 @@ def test_three_days_of_study_give_the_expected_statistics(tmp_path, clock):
     expected[2] = 3  # today's new cards
     expected[7] = 3  # the first day's cards, after their first review today
     assert result.forecast == expected
+
+
+# -- a clock that ran ahead ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def wide_store(tmp_path, clock):
+    """One deck of 45 cards and one learner (20 new cards a day)."""
+    folder = tmp_path / "decks"
+    write_deck(folder, "office", 45)
+    store = Store(tmp_path / "v.db", clock)
+    store.sync_decks(load_decks([folder]).decks)
+    store.learner_id = store.add_learner("Agus").id
+    yield store
+    store.close()
+
+
+def study_everything(store: Store, clock, learner_id: int) -> int:
+    """Answer Easy to everything a session has now; returns how many answers."""
+    session = StudySession(store, store.learner(learner_id), ["office"], clock, NO_FUZZ)
+    count = 0
+    while session.next_card() is not None:
+        clock.advance(seconds=5)
+        session.answer(Rating.Easy)
+        count += 1
+    return count
+
+
+def test_a_terminal_a_year_ahead_does_not_lock_today_s_work(wide_store, clock):
+    store = wide_store
+    ahead = FixedClock(clock.now() + timedelta(days=365), tz=clock.tz)
+    wrong = Store(store.path, ahead)  # one study session on a terminal whose clock is a year ahead
+    assert study_everything(wrong, ahead, store.learner_id) == 20
+    wrong.close()
+    assert len(store.reviews(store.learner_id)) == 20
+
+    learner = store.learner(store.learner_id)
+    today = home_counts(store, learner, ["office"], clock, NO_FUZZ)
+    assert today.today == DayProgress()  # nothing studied today, as far as today knows
+    assert today.new_left_today == 20
+    assert today.total.new == 20  # the 25 cards never studied, up to the daily limit
+    session = StudySession(store, learner, ["office"], clock, NO_FUZZ)
+    assert session.remaining == 20
+    figures = stats(store, clock)
+    assert figures.streak == 0 and figures.reviews_per_day == [0] * 30
+    assert figures.daily == {}  # the stamped-ahead day is not shown: it has not happened yet
+
+    clock.advance(minutes=5)
+    assert study_everything(store, clock, store.learner_id) == 20  # today's work goes ahead in full
+    assert stats(store, clock).streak == 1  # today; the stamped-ahead day is not part of it
+    assert home_counts(store, learner, ["office"], clock, NO_FUZZ).today.reviewed == 20
+
+
+def test_the_study_day_is_a_window_from_04_00_to_04_00_local(wide_store, clock):
+    store = wide_store
+    clock.current = at("2026-11-03 03:59")
+    study_one = StudySession(store, store.learner(store.learner_id), ["office"], clock, NO_FUZZ)
+    study_one.next_card()
+    study_one.answer(Rating.Easy)  # 03:59: still the study day of 2 November
+    clock.current = at("2026-11-03 04:00")
+    study_two = StudySession(store, store.learner(store.learner_id), ["office"], clock, NO_FUZZ)
+    assert study_two.remaining == 20  # a new day: the full new-card limit again
+    study_two.next_card()
+    study_two.answer(Rating.Easy)  # 04:00: the first moment of 3 November
+
+    learner = store.learner(store.learner_id)
+    clock.current = at("2026-11-03 09:00")
+    assert home_counts(store, learner, ["office"], clock, NO_FUZZ).today.reviewed == 1
+    assert home_counts(store, learner, ["office"], clock, NO_FUZZ).new_left_today == 19
+    assert stats(store, clock).daily == {date(2026, 11, 2): 1, date(2026, 11, 3): 1}
+    assert stats(store, clock).streak == 2
+    # Looked at from 03:59:30, the 04:00 answer lies in the next study day, not in this one.
+    clock.current = at("2026-11-03 03:59") + timedelta(seconds=30)
+    assert home_counts(store, learner, ["office"], clock, NO_FUZZ).today.reviewed == 1
+    assert stats(store, clock).daily == {date(2026, 11, 2): 1}

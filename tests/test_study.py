@@ -1,18 +1,21 @@
 from __future__ import annotations
 
+import json
 import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from fsrs import Card as FSRSCard
 from fsrs import Rating, State
 
 from vocab_tui.clock import FixedClock
 from vocab_tui.decks import load_decks
+from vocab_tui.models import Answer
 from vocab_tui.modes import Mode
 from vocab_tui.progress import home_counts
 from vocab_tui.scheduling import SchedulerSettings, day_end
-from vocab_tui.store import Store
+from vocab_tui.store import StaleCardError, Store
 from vocab_tui.study import StudySession
 
 from .conftest import NO_FUZZ
@@ -578,3 +581,141 @@ def test_a_mixed_session_asks_a_young_review_card_in_production(office, clock):
     assert card.mode == Mode.PRODUCTION
     session.answer(Rating.Good)
     assert review_rows(office)[-1]["mode"] == "production"
+
+
+# -- the same learner on two screens ---------------------------------------------------------------
+
+
+@pytest.fixture
+def two_screens(tmp_path, clock):
+    """Two Store objects (two connections, as two terminals) on one file, one learner."""
+    a = make_store(tmp_path, clock, office=5)
+    b = Store(a.path, clock)
+    learner = a.add_learner("Rina")
+    yield a, b, learner
+    b.close()
+    a.close()
+
+
+def study_on(store: Store, learner, clock, pk: int, rating: Rating) -> None:
+    """Another screen opens a session now and answers card `pk`, which it shows first."""
+    session = start(store, learner, clock)
+    assert session.next_card().pk == pk
+    clock.advance(seconds=5)
+    session.answer(rating)
+
+
+def stored_row(store: Store, learner, pk: int) -> dict:
+    return next(r for r in state_rows(store) if r["learner_id"] == learner.id and r["card_pk"] == pk)
+
+
+def test_a_stale_answer_is_applied_to_the_newest_progress_never_over_it(two_screens, clock):
+    a, b, learner = two_screens
+    earlier = start(a, learner, clock)  # terminal A builds its queue: word0 is new in it
+    pk = pk_of(a, "word0")
+    study_on(b, learner, clock, pk, Rating.Easy)
+    while b.card_state(learner.id, pk).stability < 20:  # terminal B studies it over the weeks
+        clock.current = b.card_state(learner.id, pk).due + timedelta(hours=1)
+        study_on(b, learner, clock, pk, Rating.Good)
+    newest = b.card_state(learner.id, pk)
+    assert newest.state == State.Review and newest.stability >= 20
+    row_before = stored_row(a, learner, pk)
+    log_before = len(review_rows(a))
+
+    shown = earlier.next_card()
+    assert shown.pk == pk and shown.is_new  # A still thinks the card is new
+    clock.advance(seconds=5)
+    answered = earlier.answer(Rating.Good)
+
+    assert answered.rebased
+    stored = a.card_state(learner.id, pk)
+    assert stored.state == State.Review
+    assert stored.stability >= newest.stability >= 20  # Good on a 20-day card, not on a new card (~2 days)
+    assert answered.after.stability == stored.stability
+    assert stored_row(a, learner, pk)["reps"] == row_before["reps"] + 1
+    log = review_rows(a)
+    assert len(log) == log_before + 1
+    assert log[-1]["state_before"] == int(State.Review)
+    assert FSRSCard.from_dict(json.loads(log[-1]["card_before"])) == newest
+    # Undo in A takes back only A's answer: the card is shown again as B left it, not as new.
+    restored = earlier.undo()
+    assert restored.pk == pk and restored.state == newest and not restored.is_new
+    assert a.card_state(learner.id, pk) == newest
+    assert stored_row(a, learner, pk) == row_before
+
+
+def test_without_a_way_to_recompute_a_stale_answer_is_refused_and_nothing_is_written(two_screens, clock):
+    a, b, learner = two_screens
+    pk = pk_of(a, "word0")
+    study_on(b, learner, clock, pk, Rating.Good)
+    states, log = state_rows(a), review_rows(a)
+    after = FSRSCard(card_id=pk, due=clock.now())
+    with pytest.raises(StaleCardError, match="another screen") as caught:
+        a.record_answer(Answer(learner.id, pk, 3, clock.now(), 1000, "recognition", None, after))
+    assert caught.value.current == b.card_state(learner.id, pk)
+    assert (state_rows(a), review_rows(a)) == (states, log)
+
+
+def test_a_stale_again_counts_a_lapse_only_if_the_stored_card_was_in_review(two_screens, clock):
+    a, b, learner = two_screens
+    pk = pk_of(a, "word0")
+    study_on(b, learner, clock, pk, Rating.Easy)
+    clock.current = b.card_state(learner.id, pk).due + timedelta(hours=1)
+    earlier = start(a, learner, clock)  # A holds the card in review
+    assert earlier.next_card().state.state == State.Review
+    study_on(b, learner, clock, pk, Rating.Again)  # B: the lapse, then relearning
+    assert (b.lapses(learner.id, pk), b.card_state(learner.id, pk).state) == (1, State.Relearning)
+
+    clock.advance(seconds=5)
+    answered = earlier.answer(Rating.Again)  # forgetting a card in relearning is no new lapse
+
+    assert answered.rebased and not answered.became_leech
+    assert a.lapses(learner.id, pk) == 1
+    assert review_rows(a)[-1]["state_before"] == int(State.Relearning)
+    assert a.card_state(learner.id, pk).state == State.Relearning
+
+
+def test_undo_is_refused_once_the_card_was_studied_elsewhere_and_the_answer_before_still_undoes(
+    two_screens, clock
+):
+    a, b, learner = two_screens
+    session = start(a, learner, clock)
+    first = session.next_card()
+    clock.advance(seconds=5)
+    session.answer(Rating.Easy)
+    second = session.next_card()
+    clock.advance(seconds=5)
+    session.answer(Rating.Good)  # in learning, again in 10 minutes
+    clock.advance(minutes=11)
+    study_on(b, learner, clock, second.pk, Rating.Good)  # B takes it up first
+    states, log = state_rows(a), review_rows(a)
+
+    with pytest.raises(StaleCardError, match="studied again"):
+        session.undo()
+
+    assert (state_rows(a), review_rows(a)) == (states, log)  # B's progress stays
+    assert (session.studied, session.remembered) == (2, 2)
+    assert session.can_undo  # the answer before it, on a card nobody touched since, still undoes
+    restored = session.undo()
+    assert restored.pk == first.pk and restored.is_new
+    assert a.card_state(learner.id, first.pk) is None
+    assert a.card_state(learner.id, second.pk) == b.card_state(learner.id, second.pk) is not None
+    assert [r["card_pk"] for r in review_rows(a)] == [second.pk, second.pk]
+    assert not session.can_undo and (session.studied, session.remembered) == (1, 1)
+
+
+def test_undo_still_works_when_the_other_screen_studied_other_cards(two_screens, clock):
+    a, b, learner = two_screens
+    session = start(a, learner, clock)
+    mine = session.next_card()
+    clock.advance(seconds=5)
+    session.answer(Rating.Good)
+    study_on(b, learner, clock, pk_of(b, "word1"), Rating.Good)  # word0 is in A's hands, B starts at word1
+    theirs = stored_row(a, learner, pk_of(a, "word1"))
+
+    restored = session.undo()
+
+    assert restored.pk == mine.pk and restored.is_new
+    assert a.card_state(learner.id, mine.pk) is None
+    assert [r["card_pk"] for r in review_rows(a)] == [pk_of(a, "word1")]
+    assert stored_row(a, learner, pk_of(a, "word1")) == theirs

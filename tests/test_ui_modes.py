@@ -5,9 +5,11 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from fsrs import Rating
 from textual.widgets import DataTable, Input, Static
 
 from vocab_tui.models import LearnerSettings
+from vocab_tui.study import StudySession
 from vocab_tui.ui.app import VocabApp
 from vocab_tui.ui.screens.browse import BrowseScreen
 from vocab_tui.ui.screens.drill import DrillScreen, LeechScreen
@@ -129,8 +131,11 @@ async def test_a_leech_can_be_suspended(workspace, clock):
 
     card = FSRSCard(card_id=pk, state=State.Review, stability=3, difficulty=8,
                     due=clock.now() - timedelta(hours=1), last_review=clock.now() - timedelta(days=3))
-    store.record_answer(Answer(learner.id, pk, 1, clock.now() - timedelta(days=3), 1000, "recognition",
-                               card, card, lapses=7))
+    then = clock.now() - timedelta(days=3)
+    store.record_answer(Answer(learner.id, pk, 3, then, 1000, "recognition", None, card))
+    for _ in range(7):  # seven lapses, each back into review
+        store.record_answer(Answer(learner.id, pk, 1, then, 1000, "recognition", card, card))
+    assert store.lapses(learner.id, pk) == 7
     async with app.run_test(size=(80, 24)) as pilot:
         drill = await open_drill(pilot)
         assert drill.shown.pk == pk
@@ -244,7 +249,7 @@ async def test_a_failed_save_keeps_the_card_on_screen_and_says_why(workspace, mo
         term = drill.shown.card.term
         real = workspace.store.record_answer
 
-        def full_disk(answer):
+        def full_disk(answer, rebase=None):
             raise StoreError("The disk holding vocab.db is full; free some space and try again")
 
         monkeypatch.setattr(workspace.store, "record_answer", full_disk)
@@ -256,3 +261,45 @@ async def test_a_failed_save_keeps_the_card_on_screen_and_says_why(workspace, mo
         await pilot.press("3")  # space freed, the same grade goes through
         assert drill.shown.card.term != term
     assert len(workspace.store.reviews(learner.id)) == 1
+
+
+async def test_an_answer_to_a_card_studied_on_another_screen_says_so_and_keeps_that_progress(workspace, clock):
+    learner, app = start(workspace, "recognition")
+    async with app.run_test(size=(80, 24)) as pilot:
+        drill = await open_drill(pilot)
+        pk = drill.shown.pk
+        assert drill.shown.is_new
+        other = workspace.store.__class__(workspace.store.path, clock)  # another terminal, same learner
+        elsewhere = StudySession(other, other.learner(learner.id), ["mini"], clock, NO_FUZZ, mode="recognition")
+        assert elsewhere.next_card().pk == pk
+        elsewhere.answer(Rating.Easy)
+        studied_there = other.card_state(learner.id, pk)
+        other.close()
+        await pilot.press("space", "3")
+        await pilot.pause()
+        assert drill.shown.pk != pk  # the answer was saved and the drill moved on
+        assert any("another screen" in n.message for n in app._notifications)
+    log = workspace.store.reviews(learner.id)
+    assert [r["state_before"] for r in log] == [0, int(studied_there.state)]
+    assert workspace.store.card_state(learner.id, pk).stability >= studied_there.stability
+
+
+async def test_undo_of_a_card_studied_since_on_another_screen_is_refused_with_a_reason(workspace, clock):
+    learner, app = start(workspace, "recognition")
+    async with app.run_test(size=(80, 24)) as pilot:
+        drill = await open_drill(pilot)
+        pk = drill.shown.pk
+        await pilot.press("space", "3")  # Good: in learning for 10 minutes
+        await pilot.pause()
+        clock.advance(minutes=11)
+        other = workspace.store.__class__(workspace.store.path, clock)
+        elsewhere = StudySession(other, other.learner(learner.id), ["mini"], clock, NO_FUZZ, mode="recognition")
+        assert elsewhere.next_card().pk == pk
+        elsewhere.answer(Rating.Good)
+        other.close()
+        await pilot.press("u")
+        await pilot.pause()
+        assert any("cannot be taken back" in n.message for n in app._notifications)
+        assert not drill.session.can_undo
+        assert drill.shown.pk != pk  # the next card stays on screen
+    assert len(workspace.store.reviews(learner.id)) == 2

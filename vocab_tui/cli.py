@@ -1,7 +1,12 @@
-"""Thin click commands: parse, call the domain, print."""
+"""Thin click commands: parse, call the domain, print.
+
+Every line goes out through `_echo`, which writes control characters as visible escapes: deck
+text, file names, learner names and config values are data, and a terminal would obey an ESC.
+"""
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -13,10 +18,20 @@ import click
 from . import cli_texts
 from .clock import SystemClock
 from .config import Config, ConfigError, load_config
+from .crash import CRASH_EXIT_CODE, INTERRUPTED_EXIT_CODE, Crash, command_outline, write_report
 from .decks import check_deck, deck_files, load_decks
 from .i18n import LANGUAGES, _, detect_language, ngettext, set_language
 from .paths import default_db_path, deck_dirs
 from .store import Store, StoreError
+from .text import visible
+
+
+def _echo(message: str = "", err: bool = False, allow: str = "") -> None:
+    """Print one line; the only way this module writes to the terminal.
+
+    A line break is escaped too unless `allow` holds it: a name cannot fake a second line.
+    """
+    click.echo(visible(message, allow=allow), err=err)
 
 
 def _common(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -69,16 +84,16 @@ def _open_store(obj: dict[str, Any]) -> Store:
 
 
 def _fail(message: str, code: int = 1) -> None:
-    click.echo(_("Error: {message}").format(message=message), err=True)
+    _echo(_("Error: {message}").format(message=message), err=True)
     sys.exit(code)
 
 
 def _report_skipped(problems: list) -> None:
     for problem in problems:
-        click.echo(str(problem), err=True)
+        _echo(str(problem), err=True)
     skipped = sorted({p.path for p in problems})
     if skipped:
-        click.echo(
+        _echo(
             ngettext("{n} deck file was skipped because of the problems above.",
                      "{n} deck files were skipped because of the problems above.", len(skipped)).format(n=len(skipped)),
             err=True,
@@ -120,7 +135,7 @@ def build_cli(config: Config | None = None) -> click.Group:
         for path in files:
             problems.extend(check_deck(path)[1])
         for problem in problems:
-            click.echo(str(problem))
+            _echo(str(problem))
         bad = len({p.path for p in problems})
         summary = ngettext("{n} file checked", "{n} files checked", len(files)).format(n=len(files))
         if problems:
@@ -128,7 +143,7 @@ def build_cli(config: Config | None = None) -> click.Group:
             summary += " " + ngettext("in {n} file", "in {n} files", bad).format(n=bad)
         else:
             summary += ": " + _("no problems")
-        click.echo(summary, err=True)
+        _echo(summary, err=True)
         sys.exit(1 if problems else 0)
 
     @decks.command("list", help=_("List the decks that load, with their card counts."))
@@ -140,8 +155,8 @@ def build_cli(config: Config | None = None) -> click.Group:
         rows = [(d.id, d.title, str(len(d.cards)), str(d.path)) for d in result.decks]
         _table([_("ID"), _("TITLE"), _("CARDS"), _("FILE")], rows)
         total = sum(len(d.cards) for d in result.decks)
-        click.echo(ngettext("{n} deck", "{n} decks", len(result.decks)).format(n=len(result.decks))
-                   + ", " + ngettext("{n} card", "{n} cards", total).format(n=total))
+        _echo(ngettext("{n} deck", "{n} decks", len(result.decks)).format(n=len(result.decks))
+              + ", " + ngettext("{n} card", "{n} cards", total).format(n=total))
         _report_skipped(result.problems)
 
     @main.group(help=_("Add and list learner profiles."))
@@ -161,8 +176,8 @@ def build_cli(config: Config | None = None) -> click.Group:
             learner = store.add_learner(name, unit)
         except StoreError as err:
             _fail(str(err))
-        click.echo(_("Added learner {id}: {name}").format(id=learner.id, name=learner.name)
-                   + (f" ({learner.unit})" if learner.unit else ""))
+        _echo(_("Added learner {id}: {name}").format(id=learner.id, name=learner.name)
+              + (f" ({learner.unit})" if learner.unit else ""))
 
     @learners.command("list", help=_("List learner profiles."))
     @_common
@@ -172,7 +187,7 @@ def build_cli(config: Config | None = None) -> click.Group:
         store = _open_store(obj)
         rows = [(str(x.id), x.name, x.unit, x.created_at.strftime("%Y-%m-%d")) for x in store.learners()]
         if not rows:
-            click.echo(_("No learners yet. Add one with: vocab-tui learners add NAME --unit OPD"))
+            _echo(_("No learners yet. Add one with: vocab-tui learners add NAME --unit OPD"))
             return
         _table([_("ID"), _("NAME"), _("UNIT"), _("CREATED")], rows)
 
@@ -184,9 +199,12 @@ def _all_deck_dirs(obj: dict[str, Any]) -> list[Path]:
 
 
 def _table(headers: list[str], rows: list[tuple[str, ...]]) -> None:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
-    for row in [tuple(headers), *rows]:
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    # escape first, so that the columns line up with what is printed; a line break in a cell
+    # would break the table, so it is escaped too
+    cells = [tuple(visible(cell) for cell in row) for row in [tuple(headers), *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    for row in cells:
+        _echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
 
 
 def _run_app(obj: dict[str, Any]) -> None:
@@ -199,7 +217,10 @@ def _run_app(obj: dict[str, Any]) -> None:
         _fail(str(err))
     from .ui.app import VocabApp  # deferred: commands that print need no Textual
 
-    VocabApp(workspace, config=obj.get("config")).run()
+    app = VocabApp(workspace, config=obj.get("config"))
+    app.run()
+    if app.crash is not None:  # the app wrote the report; the terminal is back to normal now
+        _crashed(app.crash)
 
 
 def _early_language(argv: list[str], config: Config) -> str:
@@ -212,16 +233,54 @@ def _early_language(argv: list[str], config: Config) -> str:
     return detect_language(dict(os.environ), config.language)
 
 
+def _crashed(crash: Crash) -> None:
+    _echo(crash.message(), err=True)
+    sys.exit(CRASH_EXIT_CODE)
+
+
+def _command_words(group: click.Command) -> set[str]:
+    words = {group.name or ""}
+    for command in getattr(group, "commands", {}).values():
+        words |= _command_words(command)
+    return words
+
+
 def main(argv: list[str] | None = None) -> None:
+    """The `vocab-tui` entry point: run one command and exit with its code.
+
+    Exit codes: 0 done, 1 problems found or refused, 2 wrong command line, 70 an unexpected
+    error (a report was written, see `vocab_tui.crash`), 130 interrupted with ctrl+c.
+    """
     args = sys.argv[1:] if argv is None else argv
+    cli: click.Command | None = None
     try:
-        config, problem = load_config(), None
-    except ConfigError as err:
-        config, problem = Config(), err
-    set_language(_early_language(args, config))
-    cli_texts.install()
-    if problem is not None:
-        click.echo(_("Warning: {message}; using the default settings").format(message=problem), err=True)
-    for warning in config.warnings:
-        click.echo(_("Warning: {message}; using the default for it").format(message=warning), err=True)
-    build_cli(config)(args=args, prog_name="vocab-tui")
+        try:
+            config, problem = load_config(), None
+        except ConfigError as err:
+            config, problem = Config(), err
+        set_language(_early_language(args, config))
+        cli_texts.install()
+        if problem is not None:
+            _echo(_("Warning: {message}; using the default settings").format(message=problem), err=True)
+        for warning in config.warnings:
+            _echo(_("Warning: {message}; using the default for it").format(message=warning), err=True)
+        cli = build_cli(config)
+        # not standalone: click's own messages (usage errors quote what was typed) come back
+        # here to be printed through _echo, and unexpected errors reach the report below
+        code = cli.main(args=args, prog_name="vocab-tui", standalone_mode=False)
+    except click.exceptions.Abort as err:
+        if isinstance(err.__cause__, KeyboardInterrupt):
+            sys.exit(INTERRUPTED_EXIT_CODE)
+        _echo(_("Aborted!"), err=True)
+        sys.exit(1)
+    except click.ClickException as err:
+        shown = io.StringIO()
+        err.show(file=shown)
+        _echo(shown.getvalue().rstrip("\n"), err=True, allow="\n")
+        sys.exit(err.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(INTERRUPTED_EXIT_CODE)
+    except Exception as err:
+        words = _command_words(cli) if cli is not None else set()
+        _crashed(write_report(err, command_outline(args, words), SystemClock()))
+    sys.exit(code if isinstance(code, int) else 0)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
@@ -17,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from .i18n import N_, _
+from .text import control_characters, describe_character, visible
 
 try:  # the C loader is several times faster; both are safe loaders
     _Loader: type = yaml.CSafeLoader
@@ -55,6 +58,15 @@ CARD_KEYS = (
     "notes",
     "acronym_of",
 )
+# Fields that may hold line breaks (e.g. a `|` block); every other field is one line.
+MULTILINE_KEYS = ("description", "definition", "example", "example_translation", "notes")
+# The largest deck file read. The biggest bundled deck is about 90 KB (~270 cards); 1 MiB is
+# room for ~9,000 cards (more than anyone learns from one deck), bounds the time to check a file
+# (a full 1 MiB deck took ~4 s on a busy 2-core machine, linear in size) and keeps a wrong file
+# (a video, a database dump) from being read into memory at all.
+MAX_DECK_BYTES = 1024 * 1024
+# A deck nests four levels (file -> cards -> card -> tags); anything much deeper is not a deck.
+MAX_DEPTH = 10
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _ID_RE = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
@@ -111,8 +123,12 @@ class Problem:
     column: int
     message: str
 
+    def __post_init__(self) -> None:
+        # Messages quote deck text; whoever shows one must never send a control code to a terminal.
+        object.__setattr__(self, "message", visible(self.message))
+
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        return f"{visible(self.path)}:{self.line}:{self.column}: {self.message}"
 
 
 @dataclass
@@ -148,7 +164,11 @@ def bundled_decks_dir() -> Path:
 
 
 def deck_files(paths: list[Path]) -> list[Path]:
-    """Expand folders into their *.yaml / *.yml files, in name order."""
+    """Expand folders into their *.yaml / *.yml entries, in name order.
+
+    Entries are listed, not opened: `read_deck_file` decides whether each one can be read
+    (a named pipe called `x.yaml` is reported and skipped there, never waited on).
+    """
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -158,12 +178,82 @@ def deck_files(paths: list[Path]) -> list[Path]:
     return files
 
 
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return _("a folder")
+    if stat.S_ISFIFO(mode):
+        return _("a named pipe")
+    if stat.S_ISSOCK(mode):
+        return _("a socket")
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return _("a device")
+    return _("a special file")
+
+
+def _too_big(size: int | None) -> str:
+    if size is None:
+        return _("the file is too big: more than {limit} bytes, and a deck file may be at most {limit} bytes "
+                 "(1 MiB); split it into smaller decks").format(limit=MAX_DECK_BYTES)
+    return _("the file is too big: {size} bytes, and a deck file may be at most {limit} bytes (1 MiB); "
+             "split it into smaller decks").format(size=size, limit=MAX_DECK_BYTES)
+
+
+def read_deck_file(path: Path) -> tuple[bytes | None, Problem | None]:
+    """The bytes of a deck file, or the problem that stops it being read.
+
+    Only regular files are read (a named pipe, socket or device, or a link to one, would block
+    or never end), and at most MAX_DECK_BYTES of them, so a wrong file costs bounded time and memory.
+    """
+
+    def problem(message: str) -> tuple[None, Problem]:
+        return None, Problem(str(path), 1, 1, message)
+
+    def unreadable(err: OSError) -> tuple[None, Problem]:
+        return problem(_("cannot read the file: {reason}").format(reason=err.strerror or err))
+
+    try:
+        info = os.stat(path)  # follows links; never opens, so a named pipe cannot block here
+    except OSError as err:
+        return unreadable(err)
+    if not stat.S_ISREG(info.st_mode):
+        return problem(_("not a regular file ({kind}); skipped").format(kind=_file_kind(info.st_mode)))
+    if info.st_size > MAX_DECK_BYTES:
+        return problem(_too_big(info.st_size))
+    try:
+        # O_NONBLOCK: if the file was swapped for a named pipe since the stat, opening it
+        # returns at once instead of waiting for a writer; fstat below then refuses it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as err:
+        return unreadable(err)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return problem(_("not a regular file ({kind}); skipped").format(kind=_file_kind(info.st_mode)))
+        chunks: list[bytes] = []
+        remaining = MAX_DECK_BYTES + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    except OSError as err:
+        return unreadable(err)
+    finally:
+        os.close(fd)
+    raw = b"".join(chunks)
+    if len(raw) > MAX_DECK_BYTES:
+        return problem(_too_big(None))
+    return raw, None
+
+
 class _Checker:
     """Collects problems for one file while turning its node tree into a Deck."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self.source = ""  # the decoded file, to point at the exact character of a problem
 
     def add(self, node_or_mark: yaml.Node | yaml.Mark | None, message: str) -> None:
         mark = getattr(node_or_mark, "start_mark", node_or_mark)
@@ -177,7 +267,12 @@ class _Checker:
             return None
         result: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.add(key_node, _("a key must be a plain word, like 'term', not a list or a mapping"))
+                continue
             key = str(key_node.value)
+            if self.control_character(key_node, key, _("a key")):
+                continue
             if key in result:
                 self.add(key_node, _("duplicate key '{key}' (each key may appear once)").format(key=key))
                 continue
@@ -222,6 +317,8 @@ class _Checker:
                 if not value:
                     self.add(node, _("'{key}' is empty; write a value or remove the key").format(key=key))
                     return None
+                if self.control_character(node, key, f"'{key}'", allow="\n" if key in MULTILINE_KEYS else ""):
+                    return None
                 return value
             kind = _TYPE_NAMES.get(node.tag, node.tag)
             if node.tag == "tag:yaml.org,2002:null":
@@ -238,6 +335,60 @@ class _Checker:
         self.add(node, _("'{key}' must be text, not {kind}").format(key=key, kind=kind))
         return None
 
+    def control_character(self, node: yaml.ScalarNode, key: str, what: str, allow: str = "") -> bool:
+        """Report the first control character in the kept (stripped) text of `node`, if any.
+
+        Checked after YAML escapes are processed: "\\e]0;x\\a" in double quotes is an ESC and a BEL.
+        Leading and trailing spaces and line breaks are dropped from every value, so only what is
+        kept is checked.
+        """
+        raw = node.value
+        kept = raw.strip()
+        found = control_characters(kept, allow)
+        if not found:
+            return False
+        lead = len(raw) - len(raw.lstrip())
+        char = kept[found[0]]
+        if char == "\n":
+            message = _("{what} must be one line; remove the line break (only {fields} may have several lines)").format(
+                what=what, fields=", ".join(MULTILINE_KEYS)
+            )
+        elif char == "\t":
+            message = _("{what} contains a tab ({code}); use a space instead").format(
+                what=what, code=describe_character(char)
+            )
+        else:
+            message = _(
+                "{what} contains the control character {code}, which a terminal would obey; delete it "
+                "(in double quotes, look for an escape such as \\e, \\a or \\x1b)"
+            ).format(what=what, code=describe_character(char))
+        line, column = self.position(node, lead + found[0])
+        self.problems.append(Problem(str(self.path), line, column, message))
+        return True
+
+    def position(self, node: yaml.ScalarNode, index: int) -> tuple[int, int]:
+        """The 1-based line and column of character `index` of a scalar's value in the file.
+
+        Exact for one-line plain and quoted scalars and for `|` blocks; otherwise the scalar's start.
+        """
+        start, end = node.start_mark, node.end_mark
+        fallback = (start.line + 1, start.column + 1)
+        if node.style in (None, "", "'", '"') and start.line == end.line:
+            offset = _source_offset(self.source[start.index : end.index], node.style, index)
+            return fallback if offset is None else (start.line + 1, start.column + 1 + offset)
+        if node.style == "|":
+            value = node.value
+            line_in_value = value.count("\n", 0, index)
+            line_start = value.rfind("\n", 0, index) + 1
+            line_end = value.find("\n", index)
+            value_line = value[line_start : line_end if line_end >= 0 else len(value)]
+            source_lines = self.source.split("\n", start.line + line_in_value + 2)
+            number = start.line + 1 + line_in_value  # the block's text starts below its '|'
+            if number < len(source_lines) and source_lines[number].rstrip("\r").endswith(value_line):
+                indent = len(source_lines[number].rstrip("\r")) - len(value_line)
+                return number + 1, indent + (index - line_start) + 1
+        return fallback
+
     def tags(self, node: yaml.Node, key: str) -> tuple[str, ...]:
         if self.foreign_tag(node, key):
             return ()
@@ -246,6 +397,60 @@ class _Checker:
             return ()
         values = [self.text(item, key) for item in node.value]
         return tuple(v for v in values if v)
+
+
+def _source_offset(body: str, style: str | None, index: int) -> int | None:
+    """Where character `index` of a one-line scalar's value sits in its source text `body`."""
+    if not style:  # plain (libyaml says "", PyYAML None): the value is the source
+        return index if index < len(body) else None
+    i, n = 1, 0  # past the opening quote
+    while i < len(body) - 1:
+        if n == index:
+            return i
+        if style == "'":
+            i += 2 if body.startswith("''", i) else 1
+        elif body[i] == "\\":
+            i += {"x": 4, "u": 6, "U": 10}.get(body[i + 1 : i + 2], 2)
+        else:
+            i += 1
+        n += 1
+    return None
+
+
+def _scan(text: str, checker: _Checker) -> bool:
+    """Refuse aliases and deep nesting before building the node tree.
+
+    An alias (`*name`) repeats a whole value: a few lines of them make a "billion laughs" file
+    that would take minutes and gigabytes to walk. Decks are plain data and need neither.
+    YAML syntax errors are raised as usual.
+    """
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                checker.add(
+                    event.start_mark,
+                    _("'*{name}' is a YAML alias; decks may not use aliases: write the value out in full").format(
+                        name=event.anchor
+                    ),
+                )
+                return False
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    checker.add(
+                        event.start_mark,
+                        _("the file nests lists and mappings more than {limit} levels deep; a deck needs "
+                          "four (file, cards, card, tags)").format(limit=MAX_DEPTH),
+                    )
+                    return False
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    finally:
+        loader.dispose()
+    return True
 
 
 def _decode(path: Path, raw: bytes, checker: _Checker) -> str | None:
@@ -274,15 +479,19 @@ def check_deck(path: Path, raw: bytes | None = None) -> tuple[Deck | None, list[
     path = Path(path)
     checker = _Checker(path)
     if raw is None:
-        try:
-            raw = path.read_bytes()
-        except OSError as err:
-            checker.add(None, _("cannot read the file: {reason}").format(reason=err.strerror or err))
-            return None, checker.problems
+        raw, problem = read_deck_file(path)
+        if raw is None:
+            return None, [problem] if problem else []
+    if len(raw) > MAX_DECK_BYTES:
+        checker.add(None, _too_big(len(raw)))
+        return None, checker.problems
     text = _decode(path, raw, checker)
     if text is None:
         return None, checker.problems
+    checker.source = text
     try:
+        if not _scan(text, checker):
+            return None, checker.problems
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
@@ -474,11 +683,10 @@ def load_decks(paths: list[Path], known: dict[str, tuple[str, str]] | None = Non
     result = LoadResult()
     owner: dict[str, Path] = {}
     for path in deck_files(paths):
-        try:
-            raw = path.read_bytes()
-        except OSError as err:
-            reason = err.strerror or str(err)
-            result.problems.append(Problem(str(path), 1, 1, _("cannot read the file: {reason}").format(reason=reason)))
+        raw, problem = read_deck_file(path)
+        if raw is None:
+            if problem is not None:
+                result.problems.append(problem)
             continue
         digest = hashlib.sha256(raw).hexdigest()
         stored = known.get(str(path))

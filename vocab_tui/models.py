@@ -70,7 +70,11 @@ class DayProgress:
 
 @dataclass(frozen=True)
 class Answer:
-    """One graded answer, as it goes into the review log."""
+    """One graded answer, as it goes into the review log: `after` is worked out from `before`.
+
+    The card's lapse count is not part of it: the store reads and raises it in the same
+    transaction that saves the answer.
+    """
 
     learner_id: int
     card_pk: int
@@ -80,7 +84,6 @@ class Answer:
     mode: str
     before: FSRSCard | None
     after: FSRSCard
-    lapses: int = 0
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ def home_counts(
     now = clock.now()
     start = day_start(now, clock.tz, settings.day_starts_at)
     end = day_end(now, clock.tz, settings.day_starts_at)
-    today = store.day_progress(learner.id, start)
+    today = store.day_progress(learner.id, start, end)
     new_left = remaining(learner.settings.new_per_day, today.new_studied)
     reviews_left = remaining(learner.settings.reviews_per_day, today.reviews_studied)
     raw = store.deck_counts(learner.id, deck_ids, now, end)
@@ -111,10 +111,18 @@ def true_retention(history: list[dict], tz: tzinfo, hour: int) -> tuple[float | 
 def learner_stats(
     store: Store, learner: Learner, deck_ids: list[str], clock: Clock, settings: SchedulerSettings, days: int = 30
 ) -> LearnerStats:
+    """The statistics screen's numbers, as of the study day that `clock` is in.
+
+    Reviews stamped after today's study day ends (saved on a terminal whose clock ran ahead) are
+    left out of the days, the streak and the retention: they have not happened yet, and count on
+    the day they are stamped with once that day comes. Words known count cards by their stored
+    state, which such a review did change: the learner did study the word.
+    """
     now = clock.now()
     hour = settings.day_starts_at
     today = study_date(now, clock.tz, hour)
-    history = store.review_history(learner.id)
+    end = day_end(now, clock.tz, hour)
+    history = store.review_history(learner.id, until=end)
     per_day: Counter[date] = Counter(study_date(parse_iso(r["answered_at"]), clock.tz, hour) for r in history)
     recent = [per_day.get(today - timedelta(days=offset), 0) for offset in range(days - 1, -1, -1)]
     forecast = [0] * days

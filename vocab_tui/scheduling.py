@@ -70,12 +70,17 @@ def interleave(per_deck: Sequence[Sequence[int]], limit: int) -> list[int]:
     return merged[: max(0, limit)]
 
 
+def grade(scheduler: Scheduler, card: FSRSCard | None, card_pk: int, rating: Rating, now: datetime) -> FSRSCard:
+    """What `rating` makes of `card` at `now` (a new card when `card` is None)."""
+    base = card if card is not None else FSRSCard(card_id=card_pk, due=now)
+    return scheduler.review_card(base, rating, now)[0]
+
+
 def outcomes(
     scheduler: Scheduler, card: FSRSCard | None, card_pk: int, now: datetime
 ) -> dict[Rating, FSRSCard]:
     """What each grade would make of `card` at `now` (a new card when `card` is None)."""
-    base = card if card is not None else FSRSCard(card_id=card_pk, due=now)
-    return {rating: scheduler.review_card(base, rating, now)[0] for rating in RATINGS}
+    return {rating: grade(scheduler, card, card_pk, rating, now) for rating in RATINGS}
 
 
 def format_interval(delta: timedelta) -> str:

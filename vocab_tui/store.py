@@ -10,6 +10,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -37,6 +38,28 @@ BUSY_TIMEOUT_MS = 5000
 
 class StoreError(Exception):
     """A database problem told in words a person can act on."""
+
+
+class StaleCardError(StoreError):
+    """The card's stored state is no longer the one an answer or an undo was worked out from.
+
+    Another screen of the same learner studied the card in between. Nothing was written;
+    `current` is the state now stored (None when the card has no progress).
+    """
+
+    def __init__(self, message: str, current: FSRSCard | None) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+@dataclass(frozen=True)
+class SavedAnswer:
+    """What `Store.record_answer` wrote: the answer as applied, and the card's lapse count after it."""
+
+    review_id: int
+    answer: Answer  # its `before` is the stored state it was applied to
+    lapses: int
+    rebased: bool = False  # the card had moved on elsewhere; `answer` was worked out again from its state
 
 
 def _schema_v1(db: Database) -> None:
@@ -157,6 +180,19 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 def _card_json(card: FSRSCard | None) -> str | None:
     return None if card is None else json.dumps(card.to_dict(), separators=(",", ":"))
+
+
+def _identity(card: FSRSCard | None) -> tuple | None:
+    """A card state as stored (instants to the millisecond): equal identities are the same progress."""
+    if card is None:
+        return None
+    last = iso(card.last_review) if card.last_review else None
+    return (int(card.state), card.step, card.stability, card.difficulty, iso(card.due), last)
+
+
+def _lapsed(before: FSRSCard | None, rating: int) -> bool:
+    """Forgetting a card in review is a lapse (a leech is a card with many)."""
+    return before is not None and before.state == State.Review and rating == 1
 
 
 class Store:
@@ -477,10 +513,37 @@ class Store:
         )
         return [row[0] for row in rows]
 
-    def record_answer(self, answer: Answer) -> int:
-        """Save one answer durably (card state and review log in one transaction); returns its id."""
-        after = answer.after
+    def _stored_state(self, db: Database, learner_id: int, card_pk: int) -> tuple[FSRSCard | None, int]:
+        """The card's stored state (None when new) and lapse count; call it inside the write that uses it."""
+        rows = list(
+            db.query("SELECT * FROM card_states WHERE learner_id = ? AND card_pk = ?", [learner_id, card_pk])
+        )
+        return (self._fsrs_card(rows[0]), int(rows[0]["lapses"] or 0)) if rows else (None, 0)
+
+    def record_answer(
+        self, answer: Answer, rebase: Callable[[FSRSCard | None], Answer] | None = None
+    ) -> SavedAnswer:
+        """Save one answer durably (card state and review log in one transaction).
+
+        The answer is applied only to the state it was worked out from (`answer.before`). When the
+        stored state has moved on (the learner studied the card on another screen meanwhile),
+        `rebase` works the answer out again from the stored state, within the same transaction;
+        without `rebase`, StaleCardError is raised and nothing is written. The lapse count is read
+        and raised here too, so two screens never lose each other's lapses.
+        """
         with self._writing() as db:
+            current, lapses = self._stored_state(db, answer.learner_id, answer.card_pk)
+            rebased = _identity(current) != _identity(answer.before)
+            if rebased:
+                if rebase is None:
+                    raise StaleCardError(
+                        _("This card was studied on another screen after it was shown here; "
+                          "show it again to answer it"),
+                        current,
+                    )
+                answer = rebase(current)
+            lapses += _lapsed(answer.before, answer.rating)
+            after = answer.after
             db.execute(
                 """
                 INSERT INTO card_states (learner_id, card_pk, state, step, stability, difficulty,
@@ -495,7 +558,7 @@ class Store:
                 [
                     answer.learner_id, answer.card_pk, int(after.state), after.step, after.stability,
                     after.difficulty, iso(after.due),
-                    iso(after.last_review) if after.last_review else None, answer.lapses,
+                    iso(after.last_review) if after.last_review else None, lapses,
                 ],
             )
             cursor = db.execute(
@@ -508,7 +571,8 @@ class Store:
                     _card_json(answer.before), _card_json(after),
                 ],
             )
-            return int(cursor.lastrowid or 0)
+            review_id = int(cursor.lastrowid or 0)
+        return SavedAnswer(review_id, answer, lapses, rebased)
 
     # -- counts -----------------------------------------------------------------------------
 
@@ -541,11 +605,16 @@ class Store:
                                      info.card_count))
         return counts
 
-    def day_progress(self, learner_id: int, since: datetime) -> DayProgress:
+    def day_progress(self, learner_id: int, start: datetime, end: datetime) -> DayProgress:
+        """What the learner did in the study day `[start, end)`.
+
+        Reviews stamped after `end` (saved on a terminal whose clock ran ahead) are not today's:
+        they neither count as studied nor use up today's limits.
+        """
         row = self.db.execute(
             "SELECT count(*), sum(state_before = 0), sum(state_before = 2), sum(rating > 1), "
-            "sum(duration_ms) FROM reviews WHERE learner_id = ? AND answered_at >= ?",
-            [learner_id, iso(since)],
+            "sum(duration_ms) FROM reviews WHERE learner_id = ? AND answered_at >= ? AND answered_at < ?",
+            [learner_id, iso(start), iso(end)],
         ).fetchone()
         reviewed, new, reviews, remembered, time_ms = (v or 0 for v in row)
         return DayProgress(reviewed, new, reviews, remembered, time_ms)
@@ -568,19 +637,29 @@ class Store:
     # -- undo, suspend, bury ------------------------------------------------------------------
 
     def undo_review(self, review_id: int) -> FSRSCard | None:
-        """Take back one answer: restore the card's state before it and delete the review, atomically."""
-        rows = list(self.db.query("SELECT * FROM reviews WHERE id = ?", [review_id]))
-        if not rows:
-            raise StoreError(_("That answer was already taken back"))
-        review = rows[0]
-        before = FSRSCard.from_dict(json.loads(review["card_before"])) if review["card_before"] else None
-        lapsed = review["state_before"] == int(State.Review) and review["rating"] == 1
+        """Take back one answer: restore the card's state before it and delete the review, atomically.
+
+        Only while the card still holds the state that answer gave it: if the card has been studied
+        since (on another screen), StaleCardError is raised and nothing changes, so newer progress
+        is never overwritten by an older state.
+        """
         with self._writing() as db:
-            if before is None:
-                db.execute(
-                    "DELETE FROM card_states WHERE learner_id = ? AND card_pk = ?",
-                    [review["learner_id"], review["card_pk"]],
+            rows = list(db.query("SELECT * FROM reviews WHERE id = ?", [review_id]))
+            if not rows:
+                raise StoreError(_("That answer was already taken back"))
+            review = rows[0]
+            learner_id, card_pk = review["learner_id"], review["card_pk"]
+            produced = FSRSCard.from_dict(json.loads(review["card_after"]))
+            current, _lapses = self._stored_state(db, learner_id, card_pk)
+            if _identity(current) != _identity(produced):
+                raise StaleCardError(
+                    _("This answer cannot be taken back: the card has been studied again since, "
+                      "on another screen. Your answer stays saved."),
+                    current,
                 )
+            before = FSRSCard.from_dict(json.loads(review["card_before"])) if review["card_before"] else None
+            if before is None:
+                db.execute("DELETE FROM card_states WHERE learner_id = ? AND card_pk = ?", [learner_id, card_pk])
             else:
                 db.execute(
                     "UPDATE card_states SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, "
@@ -588,8 +667,8 @@ class Store:
                     "WHERE learner_id = ? AND card_pk = ?",
                     [
                         int(before.state), before.step, before.stability, before.difficulty, iso(before.due),
-                        iso(before.last_review) if before.last_review else None, int(lapsed),
-                        review["learner_id"], review["card_pk"],
+                        iso(before.last_review) if before.last_review else None,
+                        int(_lapsed(before, review["rating"])), learner_id, card_pk,
                     ],
                 )
             db.execute("DELETE FROM reviews WHERE id = ?", [review_id])
@@ -676,13 +755,15 @@ class Store:
 
     # -- statistics ---------------------------------------------------------------------------
 
-    def review_history(self, learner_id: int, since: datetime | None = None) -> list[dict]:
-        """The learner's reviews (time, rating, state and card before), oldest first, via the index."""
+    def review_history(
+        self, learner_id: int, since: datetime | None = None, until: datetime | None = None
+    ) -> list[dict]:
+        """The learner's reviews in `[since, until)` (time, rating, state and card before), oldest first."""
         return list(
             self.db.query(
                 "SELECT card_pk, answered_at, rating, state_before, card_before FROM reviews "
-                "WHERE learner_id = ? AND answered_at >= ? ORDER BY answered_at",
-                [learner_id, iso(since) if since else ""],
+                "WHERE learner_id = ? AND answered_at >= ? AND answered_at < ? ORDER BY answered_at",
+                [learner_id, iso(since) if since else "", iso(until) if until else "~"],  # "~" sorts after digits
             )
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import random
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from fsrs import Card as FSRSCard
@@ -19,13 +19,14 @@ from .scheduling import (
     SchedulerSettings,
     day_end,
     day_start,
+    grade,
     interleave,
     make_scheduler,
     order_reviews,
     outcomes,
     remaining,
 )
-from .store import Store
+from .store import StaleCardError, Store
 
 MAX_ANSWER_MS = 60_000  # a card left on screen over lunch is not a minute of study
 
@@ -66,11 +67,16 @@ class StudyCard:
 
 @dataclass(frozen=True)
 class Answered:
-    """What an answer did: the card's new state, and whether it has just become a leech."""
+    """What an answer did: the card's new state, and whether it has just become a leech.
+
+    `rebased` tells that the card had been studied on another screen after it was shown here:
+    the grade was applied to that newer progress instead of the state on screen.
+    """
 
     after: FSRSCard
     rating: Rating
     became_leech: bool = False
+    rebased: bool = False
 
 
 @dataclass
@@ -150,7 +156,7 @@ class StudySession:
         now = self.clock.now()
         start, end = self._day()
         learner = self.learner
-        done = self.store.day_progress(learner.id, start)
+        done = self.store.day_progress(learner.id, start, end)
         for card in self.store.due_states(learner.id, self.deck_ids, (State.Learning, State.Relearning), end):
             self._add_learning(card)
         ahead = end + timedelta(days=self.review_ahead_days)
@@ -244,33 +250,32 @@ class StudySession:
         return {rating: card.due - now for rating, card in self.outcomes().items()}
 
     def answer(self, rating: Rating) -> Answered:
-        """Grade the current card and save it before anything else happens."""
+        """Grade the current card and save it before anything else happens.
+
+        The grade is applied to the card's stored progress: if another screen of the same learner
+        studied the card after it was shown here, the grade is worked out again from that newer
+        state (in the same transaction) and `Answered.rebased` says so.
+        """
         current = self.current
         if current is None or self._shown_at is None:
             raise RuntimeError("no card is being shown")
-        after = self.outcomes()[rating]
         now = self.clock.now()
         duration = min(MAX_ANSWER_MS, max(0, int((now - self._shown_at).total_seconds() * 1000)))
-        lapses = self.store.lapses(self.learner.id, current.pk)
-        if current.state is not None and current.state.state == State.Review and rating == Rating.Again:
-            lapses += 1
-        review_id = self.store.record_answer(
-            Answer(
-                learner_id=self.learner.id,
-                card_pk=current.pk,
-                rating=int(rating),
-                answered_at=now,
-                duration_ms=duration,
-                mode=str(current.mode),
-                before=current.state,
-                after=after,
-                lapses=lapses,
-            )
-        )
+
+        def answer_to(before: FSRSCard | None, after: FSRSCard) -> Answer:
+            return Answer(self.learner.id, current.pk, int(rating), now, duration, str(current.mode), before, after)
+
+        def rebase(stored: FSRSCard | None) -> Answer:
+            return answer_to(stored, grade(self.scheduler, stored, current.pk, rating, now))
+
+        saved = self.store.record_answer(answer_to(current.state, self.outcomes()[rating]), rebase)
+        before, after = saved.answer.before, saved.answer.after
+        if saved.rebased:  # undo shows the card as it really was before this answer
+            current = replace(current, state=before)
         self.studied += 1
         self.remembered += rating != Rating.Again
         self.time_ms += duration
-        step = _Step(current, review_id, duration, rating)
+        step = _Step(current, saved.review_id, duration, rating)
         _start, end = self._day()
         if after.state in (State.Learning, State.Relearning) and after.due < end:
             step.learning_entry = (after.due, after.card_id, after)
@@ -279,11 +284,11 @@ class StudySession:
         self.current = None
         leech = (
             rating == Rating.Again
-            and current.state is not None
-            and current.state.state == State.Review
-            and lapses >= self.settings.leech_threshold
+            and before is not None
+            and before.state == State.Review
+            and saved.lapses >= self.settings.leech_threshold
         )
-        return Answered(after, rating, leech)
+        return Answered(after, rating, leech, saved.rebased)
 
     # -- taking back, suspending, burying -------------------------------------------------------
 
@@ -307,14 +312,20 @@ class StudySession:
         """Take back the last answer (or suspend, or bury) of this session, with everything it caused.
 
         The card is shown again as it was before; a suspend or bury that came with the answer is
-        reversed too.
+        reversed too. If the card has been studied on another screen since, the store refuses
+        (StaleCardError) and nothing changes but this: the answer leaves the undo list, as it can
+        no longer be taken back; the answer before it still can.
         """
         if not self._undo:
             return None
         step = self._undo[-1]
         pk = step.card.pk
         if step.review_id is not None:
-            self.store.undo_review(step.review_id)
+            try:
+                self.store.undo_review(step.review_id)
+            except StaleCardError:
+                self._undo.pop()
+                raise
         if step.flags_changed:
             self.store.restore_card_flags(self.learner.id, pk, step.flags_before)
         self._undo.pop()

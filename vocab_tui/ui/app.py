@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets.option_list import Option
 
 from ..config import Config
+from ..crash import CRASH_EXIT_CODE, Crash, write_report
 from ..i18n import LANGUAGE_NAMES, N_, _, current_language, set_language
 from ..models import Learner
 from ..scheduling import SchedulerSettings
@@ -90,6 +91,7 @@ class VocabApp(App[None]):
         # The learner's latest session: its last answer can be taken back until another one starts.
         self.last_session: StudySession | None = None
         self.rng = rng or random.Random()
+        self.crash: Crash | None = None  # set when an unexpected error stopped the app
         set_keymap(self.config.keys)
         localize_bindings(self)
 
@@ -109,6 +111,22 @@ class VocabApp(App[None]):
                     ids=", ".join(unknown)),
                 title=_("Settings file"), severity="warning", timeout=15,
             )
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error: write a report without personal data, then close the app.
+
+        Replaces Textual 8.2's handler, which prints a traceback with the local variables of
+        every frame (learner names, typed answers) to the terminal. Every answer was already
+        committed when it was given, so nothing answered is lost. The caller prints
+        `self.crash.message()` once the terminal is restored (see `vocab_tui.cli`).
+        """
+        if self.crash is None:
+            self.crash = write_report(error, "vocab-tui (app)", self.clock)
+        self._return_code = CRASH_EXIT_CODE
+        if self._exception is None:  # as Textual does: run_test() raises it again for tests
+            self._exception = error
+            self._exception_event.set()
+        self._close_messages_no_wait()
 
     def use_theme(self, name: str) -> None:
         self.theme_name = name

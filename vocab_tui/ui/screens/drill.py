@@ -354,6 +354,9 @@ class DrillScreen(VocabScreen):
                         title=_("Could not save"), severity="error", timeout=20)
             return None
         self.update_progress()
+        if answered.rebased:
+            self.notify(_("This card was studied on another screen; your answer was applied to its newest progress."),
+                        timeout=6)
         return answered
 
     def ask_about_leech(self, then: Callable[[], None] | None = None) -> None:
@@ -381,7 +384,8 @@ class DrillScreen(VocabScreen):
         try:
             restored = self.session.undo()
         except StoreError as err:
-            self.notify(str(err), severity="error")
+            self.refresh_bindings()  # a refused undo may leave nothing more to take back
+            self.notify(str(err), severity="error", markup=False)
             return
         if restored is not None:
             self.show_card()
