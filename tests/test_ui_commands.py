@@ -62,8 +62,10 @@ def app_with_a_leech(workspace, clock) -> tuple[VocabApp, int]:
     pk = store.new_cards(learner.id, "mini", 1)[0]
     card = FSRSCard(card_id=pk, state=State.Review, stability=3, difficulty=8,
                     due=clock.now() - timedelta(hours=1), last_review=clock.now() - timedelta(days=3))
-    store.record_answer(Answer(learner.id, pk, 1, clock.now() - timedelta(days=3), 1000, "recognition",
-                               card, card, lapses=7))
+    then = clock.now() - timedelta(days=3)
+    store.record_answer(Answer(learner.id, pk, 3, then, 1000, "recognition", None, card))
+    for _ in range(7):  # seven lapses, each back into review
+        store.record_answer(Answer(learner.id, pk, 1, then, 1000, "recognition", card, card))
     return VocabApp(workspace, NO_FUZZ, rng=random.Random(3)), learner.id
 
 
@@ -121,7 +123,7 @@ async def test_switch_profile_from_the_palette_during_a_drill(workspace, clock):
         assert isinstance(app.screen, ProfileScreen)
         assert app.learner is None
     assert app.return_code in (None, 0)
-    assert len(workspace.store.reviews(learner_id)) == 2  # the earlier lapse and the answer just given
+    assert len(workspace.store.reviews(learner_id)) == 9  # the card's history and the answer just given
 
 
 def offered_keys(app) -> list[str]:

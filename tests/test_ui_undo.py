@@ -29,14 +29,19 @@ def messages(app) -> list[str]:
     return [n.message for n in app._notifications]
 
 
+HISTORY = 8  # reviews of the card before the session: learned once, then forgotten seven times
+
+
 def almost_a_leech(workspace, clock, learner) -> int:
     """The learner's first card, due now, forgotten seven times: one more lapse makes it a leech."""
     store = workspace.store
     pk = store.new_cards(learner.id, "mini", 1)[0]
     card = FSRSCard(card_id=pk, state=State.Review, stability=3, difficulty=8,
                     due=clock.now() - timedelta(hours=1), last_review=clock.now() - timedelta(days=3))
-    store.record_answer(Answer(learner.id, pk, 1, clock.now() - timedelta(days=3), 1000, "recognition",
-                               card, card, lapses=7))
+    then = clock.now() - timedelta(days=3)
+    store.record_answer(Answer(learner.id, pk, 3, then, 1000, "recognition", None, card))
+    for _ in range(7):  # seven lapses, each back into review
+        store.record_answer(Answer(learner.id, pk, 1, then, 1000, "recognition", card, card))
     return pk
 
 
@@ -122,7 +127,7 @@ async def test_undo_after_suspending_a_leech_brings_it_back_unsuspended(workspac
     assert not store.is_suspended(learner.id, pk)
     assert store.card_flags(learner.id, pk) is None
     assert store.lapses(learner.id, pk) == 7
-    assert len(store.reviews(learner.id)) == 1  # only the history from before the session
+    assert len(store.reviews(learner.id)) == HISTORY  # only the history from before the session
 
 
 async def test_a_leech_suspended_as_the_last_card_due_is_gone(workspace, clock):
@@ -141,9 +146,10 @@ async def test_a_leech_suspended_as_the_last_card_due_is_gone(workspace, clock):
         assert f"“{term}” is suspended. You can find it again in Browse." in messages(app)
         await pilot.press("enter", "enter")  # and a new session has nothing for it either
         await pilot.pause()
-        assert isinstance(app.screen, SummaryScreen)
+        assert isinstance(app.screen, HomeScreen)
+        assert "Nothing to study here right now." in messages(app)
     assert store.is_suspended(learner.id, pk)
-    assert len(store.reviews(learner.id)) == 2  # the history and the one lapse, nothing more
+    assert len(store.reviews(learner.id)) == HISTORY + 1  # the history and the one lapse, nothing more
 
 
 async def test_suspend_and_bury_in_a_drill_name_the_card_and_are_undone(workspace):
