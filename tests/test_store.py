@@ -206,3 +206,18 @@ def test_a_version_1_database_is_migrated_forward_keeping_its_data(tmp_path, clo
     [siti] = store.learners()
     assert (siti.name, siti.unit, siti.settings.default_mode) == ("Siti", "Dinkes", "mixed")
     assert "card_flags" in store.db.table_names()
+
+
+def test_a_deck_parsed_before_a_trainer_saved_it_never_overwrites_the_newer_version(tmp_path, clock):
+    folder = tmp_path / "decks"
+    write_deck(folder, "office", 3)
+    late = load_decks([folder]).decks  # this terminal parsed the old file ...
+    write_deck(folder, "office", 3, edits={1: "kata baru"})  # ... then the trainer saved a new version
+    first = Store(tmp_path / "vocab.db", clock)
+    first.sync_decks(load_decks([folder]).decks)  # another terminal started and stored it
+    second = Store(tmp_path / "vocab.db", clock)
+    assert second.sync_decks(late) == []  # the late terminal's old parse is not written back
+    row = second.db.execute("SELECT translation FROM cards WHERE card_id = 'word1'").fetchone()
+    assert row[0] == "kata baru"
+    first.close()
+    second.close()

@@ -38,7 +38,7 @@ async def test_a_whole_session_from_new_profile_to_summary(workspace, clock):
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         table = app.screen.query_one("#decks", DataTable)
-        assert table.get_row_at(0)[:4] == ["All decks", "8", "0", "0"]
+        assert [str(cell) for cell in table.get_row_at(0)[:4]] == ["All decks", "8", "0", "0"]
 
         await pilot.press("enter")
         assert isinstance(app.screen, DrillScreen)

@@ -172,7 +172,7 @@ async def test_browse_finds_a_term_as_you_type_and_shows_history(workspace):
         assert isinstance(app.screen, BrowseScreen)
         await pilot.press(*"unduh")
         table = app.screen.query_one("#results", DataTable)
-        assert table.row_count == 1 and table.get_row_at(0)[0] == "download"
+        assert table.row_count == 1 and str(table.get_row_at(0)[0]) == "download"
         detail = visible(app, "#detail")
         assert "download" in detail and "Good" in detail and "Next review" in detail
         await pilot.press("ctrl+s")

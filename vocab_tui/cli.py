@@ -77,10 +77,17 @@ def _db_path(obj: dict[str, Any]) -> Path:
 
 def _open_store(obj: dict[str, Any]) -> Store:
     try:
-        return Store(_db_path(obj), SystemClock())
+        store = Store(_db_path(obj), SystemClock())
     except StoreError as err:
         _fail(str(err))
         raise  # unreachable: _fail exits
+    _warn(store.warnings)
+    return store
+
+
+def _warn(warnings: list[str]) -> None:
+    for warning in warnings:
+        _echo(_("Warning: {message}").format(message=warning), err=True)
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -185,7 +192,12 @@ def build_cli(config: Config | None = None) -> click.Group:
     def learners_list(ctx: click.Context, db: Path | None, deck_dirs: tuple[Path, ...], lang: str | None) -> None:
         obj = _settings(ctx, db, deck_dirs, lang)
         store = _open_store(obj)
-        rows = [(str(x.id), x.name, x.unit, x.created_at.strftime("%Y-%m-%d")) for x in store.learners()]
+        try:
+            with store.explained():
+                learners = store.learners()
+        except StoreError as err:
+            _fail(str(err))
+        rows = [(str(x.id), x.name, x.unit, x.created_at.strftime("%Y-%m-%d")) for x in learners]
         if not rows:
             _echo(_("No learners yet. Add one with: vocab-tui learners add NAME --unit OPD"))
             return

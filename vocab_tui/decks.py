@@ -113,6 +113,16 @@ class Deck:
     tags: tuple[str, ...] = ()
     content_hash: str = ""
 
+    def changed_on_disk(self) -> bool:
+        """True when the file now holds other content than this deck was parsed from (sha256).
+
+        A deck parsed just before a trainer saved a new version must not be written over the
+        newer one that another process has already stored. A file that cannot be read now
+        says nothing either way (False).
+        """
+        raw, _problem = read_deck_file(self.path)
+        return raw is not None and hashlib.sha256(raw).hexdigest() != self.content_hash
+
 
 @dataclass(frozen=True, order=True)
 class Problem:

@@ -1,17 +1,41 @@
 """The one module that speaks SQL: schema, migrations and queries (through sqlite-utils).
 
-One SQLite file holds every learner of the city. Times are stored as ISO-8601 UTC text in one
-fixed form (see `clock.iso`), so that comparing the text compares the instants.
+One SQLite file holds every learner of the city, and many processes (terminals, browser tabs) use
+it at once. Times are stored as ISO-8601 UTC text in one fixed form (see `clock.iso`), so that
+comparing the text compares the instants.
+
+Opening a file is careful, because the file may not be ours and may be shared:
+
+- A file is adopted only when it is new or empty, or marked as ours: its `PRAGMA application_id`
+  is APPLICATION_ID, 0x566F6354 ("VocT"), set on creation and by every migration. A file from an
+  earlier release (user_version 1 or 2, only our tables, application_id 0) is adopted and marked.
+  Any other file is inspected through a read-only connection and refused before anything is
+  written (no WAL switch, no pragma), so another program's file or a damaged one stays
+  byte-identical.
+- Folders we create are 0700 and the database file 0600, whatever the umask; SQLite gives the
+  -wal and -shm files the main file's mode. An existing file others may read gets a warning.
+- A read-only file or folder, a full disk and a file another process keeps locked are told apart
+  and explained (the StoreError subclasses below).
+- Every write transaction begins IMMEDIATE (`_writing`): it takes the write lock at once or waits
+  for it up to the busy timeout, and the reads that decide what it writes happen inside it.
 """
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import random
+import shlex
+import shutil
 import sqlite3
+import stat
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from fsrs import Card as FSRSCard
@@ -33,11 +57,126 @@ from .models import (
     StoredCard,
 )
 
+# Marks a SQLite file as a vocab-tui database (PRAGMA application_id): "VocT".
+APPLICATION_ID = 0x566F6354
 BUSY_TIMEOUT_MS = 5000
+# A file up to this size gets a full `PRAGMA quick_check` before it is used (about 3 ms per MB);
+# a larger one only the checks of its header and schema, and damage met later is told the same way.
+QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024
+# Less free space than this beside the database: a warning at start, and a disk I/O error is a full disk.
+LOW_SPACE_BYTES = 8 * 1024 * 1024
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+# Primary SQLite result codes (sqlite3.Error.sqlite_errorcode & 0xFF).
+_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT = 3, 5, 6, 8, 10, 11
+_FULL, _CANTOPEN, _AUTH, _NOTADB = 13, 14, 23, 26
 
 
 class StoreError(Exception):
     """A database problem told in words a person can act on."""
+
+
+class ForeignDatabaseError(StoreError):
+    """The file is not a vocab-tui database (another program's, or not SQLite): refused, left unchanged."""
+
+
+class DamagedDatabaseError(StoreError):
+    """The file is a vocab-tui database that cannot be trusted (malformed, missing tables or columns)."""
+
+
+class NewerDatabaseError(StoreError):
+    """The file was made by a newer vocab-tui, whose schema this one does not know."""
+
+
+class ReadOnlyDatabaseError(StoreError):
+    """The file or its folder cannot be written, so no answer could be saved."""
+
+
+class DiskFullError(StoreError):
+    """The disk holding the database is full."""
+
+
+class DatabaseBusyError(StoreError):
+    """Another process kept the database locked for longer than the busy timeout."""
+
+
+def _code(err: BaseException) -> int | None:
+    code = getattr(err, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def _low_space(folder: Path) -> int | None:
+    """Free bytes on the disk holding `folder` when fewer than LOW_SPACE_BYTES, else None."""
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return None
+    return free if free < LOW_SPACE_BYTES else None
+
+
+def _foreign(path: Path, reason: str) -> ForeignDatabaseError:
+    return ForeignDatabaseError(
+        _("{path} is not a vocab-tui database ({reason}); it was left unchanged. "
+          "Choose another file with --db").format(path=path, reason=reason)
+    )
+
+
+def _damaged(path: Path, problem: str) -> DamagedDatabaseError:
+    return DamagedDatabaseError(
+        _("The database {path} is damaged ({problem}); it was left unchanged. "
+          "Restore it from a backup, or choose another file with --db").format(path=path, problem=problem)
+    )
+
+
+def _read_only(path: Path) -> ReadOnlyDatabaseError:
+    return ReadOnlyDatabaseError(
+        _("The database {path} is read-only for you, so no answer could be saved; "
+          "ask your IT staff for write access to it and its folder, or choose another file with --db").format(
+            path=path)
+    )
+
+
+def _disk_full(path: Path) -> DiskFullError:
+    return DiskFullError(
+        _("The disk holding {path} is full; free some space on it (move or delete old files) and try again").format(
+            path=path)
+    )
+
+
+def database_error(err: BaseException, path: Path) -> StoreError:
+    """The StoreError a person can act on for an sqlite3 or OS error met on the database at `path`."""
+    if isinstance(err, StoreError):
+        return err
+    if isinstance(err, OSError):
+        if err.errno in (errno.ENOSPC, errno.EDQUOT):
+            return _disk_full(path)
+        if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return _read_only(path)
+        return StoreError(_("Cannot use the database {path}: {reason}").format(path=path, reason=err.strerror or err))
+    code, text = _code(err), str(err)
+    if code == _FULL or "disk is full" in text:
+        return _disk_full(path)
+    if (code == _IOERR or "disk I/O error" in text) and _low_space(path.parent) is not None:
+        return _disk_full(path)
+    if code in (_CORRUPT, _NOTADB) or "malformed" in text or "not a database" in text:
+        return _damaged(path, text)
+    if code in (_READONLY, _PERM, _AUTH) or "readonly" in text:
+        return _read_only(path)
+    if code == _CANTOPEN or "unable to open" in text:
+        return StoreError(
+            _("Cannot open the database {path}; check that its folder exists and that you may write "
+              "to the file and its folder").format(path=path)
+        )
+    if code in (_BUSY, _LOCKED) or "locked" in text or "busy" in text:
+        return DatabaseBusyError(
+            _("The database {path} is busy: another program kept it locked for more than {seconds} s; "
+              "try again in a moment").format(path=path, seconds=BUSY_TIMEOUT_MS // 1000)
+        )
+    if code == _IOERR or "disk I/O error" in text:
+        return StoreError(
+            _("Cannot read or write the database {path} (disk I/O error); check the disk, "
+              "and if this keeps happening restore the file from a backup").format(path=path)
+        )
+    return StoreError(_("Database error in {path}: {reason}").format(path=path, reason=text))
 
 
 class StaleCardError(StoreError):
@@ -177,6 +316,131 @@ _AVAILABLE = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
+_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+# A table's shape: its columns, and the column lists of its unique indexes (upserts rely on them).
+_Shape = tuple[frozenset[str], frozenset[tuple[str, ...]]]
+
+
+def _shape(conn: sqlite3.Connection, table: str) -> _Shape:
+    columns = frozenset(row[0] for row in conn.execute("SELECT name FROM pragma_table_info(?)", [table]))
+    unique = frozenset(
+        tuple(col[0] for col in conn.execute("SELECT name FROM pragma_index_info(?) ORDER BY seqno", [index[0]]))
+        for index in conn.execute('SELECT name FROM pragma_index_list(?) WHERE "unique"', [table]).fetchall()
+    )
+    return columns, unique
+
+
+@lru_cache(maxsize=None)
+def _expected_schema(version: int) -> dict[str, _Shape]:
+    """Each table's shape as the migrations up to `version` make it."""
+    db = Database(memory=True, execute_plugins=False)
+    for migrate in MIGRATIONS[:version]:
+        migrate(db)
+    shapes = {table: _shape(db.conn, table) for table in db.table_names()}
+    db.close()
+    return shapes
+
+
+def _schema_problem(conn: sqlite3.Connection, version: int, tables: set[str]) -> str | None:
+    """What is missing from a vocab-tui database of `version`, in words; None when nothing is."""
+    for table, (columns, unique) in _expected_schema(version).items():
+        if table not in tables:
+            return _("table {table} is missing").format(table=table)
+        found_columns, found_unique = _shape(conn, table)
+        missing_columns, missing_unique = sorted(columns - found_columns), sorted(unique - found_unique)
+        if missing_columns:
+            return _("column {column} of table {table} is missing").format(column=missing_columns[0], table=table)
+        if missing_unique:
+            return _("the unique index of table {table} on {columns} is missing").format(
+                table=table, columns=", ".join(missing_unique[0]))
+    return None
+
+
+def _identify(conn: sqlite3.Connection, path: Path) -> tuple[int, int]:
+    """(user_version, application_id) of a file vocab-tui may use; raises for any other file.
+
+    Only reads, so it runs on a read-only connection before anything is written, and again
+    inside the migration's write transaction (another process may have changed the file since).
+    """
+    app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    tables = {row[0] for row in conn.execute(_TABLES)}
+    if app_id not in (0, APPLICATION_ID):
+        raise _foreign(path, _("it belongs to another program: application id {id}").format(id=f"0x{app_id:08x}"))
+    if version == 0 and not tables:
+        return version, app_id  # new or empty
+    if app_id == 0:  # ours only if it is a database of an earlier release, before the mark
+        ours = set(_expected_schema(SCHEMA_VERSION))
+        others = sorted(tables - ours)
+        if others:
+            raise _foreign(path, _("it holds tables vocab-tui does not use: {names}").format(
+                names=", ".join(others[:5]) + (", …" if len(others) > 5 else "")))
+        if not (tables and 1 <= version <= SCHEMA_VERSION):
+            raise _foreign(path, _("its schema version {version} is not one of vocab-tui's").format(version=version))
+    if version > SCHEMA_VERSION:
+        raise NewerDatabaseError(
+            _(
+                "The database {path} was made by a newer version of vocab-tui "
+                "(schema {found}, this one knows {known}); update vocab-tui"
+            ).format(path=path, found=version, known=SCHEMA_VERSION)
+        )
+    if version == 0:
+        raise _damaged(path, _("it has tables but no schema version"))
+    problem = _schema_problem(conn, version, tables)
+    if problem is not None:
+        raise _damaged(path, problem)
+    return version, app_id
+
+
+def _make_folders(folder: Path) -> None:
+    """Create `folder` and its missing parents, each private (0700) whatever the umask."""
+    missing = []
+    for parent in (folder, *folder.parents):
+        if parent.exists():
+            break
+        missing.append(parent)
+    for parent in reversed(missing):
+        try:
+            os.mkdir(parent, 0o700)
+        except FileExistsError:
+            continue  # another process made it at the same moment
+        os.chmod(parent, 0o700)
+
+
+def _create_private_file(path: Path) -> bool:
+    """Create an empty file only its owner may read (0600, whatever the umask); False if it exists."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except FileExistsError:
+        return False
+    try:
+        if hasattr(os, "fchmod"):  # POSIX; elsewhere the folder's access rules apply
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    return True
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL, retrying within the busy timeout: the switch needs a lock SQLite will not wait for."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal":
+                return
+            failure: sqlite3.Error | None = None
+        except sqlite3.OperationalError as err:
+            if _code(err) not in (_BUSY, _LOCKED):
+                raise
+            failure = err
+        if time.monotonic() >= deadline:
+            if failure is not None:
+                raise failure
+            raise sqlite3.OperationalError("cannot switch the database to WAL journal mode")
+        time.sleep(random.uniform(0.005, 0.025))
+
 
 def _card_json(card: FSRSCard | None) -> str | None:
     return None if card is None else json.dumps(card.to_dict(), separators=(",", ":"))
@@ -201,86 +465,190 @@ class Store:
     def __init__(self, path: Path | str, clock: Clock) -> None:
         self.path = Path(path)
         self.clock = clock
+        # Things the person starting the app should know (the file is readable by others, the
+        # disk is almost full): the CLI prints them, the app shows them.
+        self.warnings: list[str] = []
         self.db = self._open()
 
     # -- opening and migrating -------------------------------------------------------------
 
     def _open(self) -> Database:
-        where = str(self.path)
-        if where != ":memory:":
-            blocker = next((p for p in self.path.parents if p.exists()), None)
-            if blocker is not None and not blocker.is_dir():
-                raise StoreError(
-                    _("Cannot use {path}: {blocker} is a file, not a folder").format(path=self.path, blocker=blocker)
-                )
+        """Open the file, refusing before any write one that is not ours, damaged or read-only."""
+        memory = str(self.path) == ":memory:"
+        if not memory:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as err:
-                raise StoreError(
-                    _("Cannot create the folder for the database {path}: {reason}").format(
-                        path=self.path.parent, reason=err.strerror or err
-                    )
-                ) from None
-            if self.path.is_dir():
-                raise StoreError(
-                    _("The database path {path} is a folder; give a file name, like {path}/vocab.db").format(
-                        path=self.path
-                    )
-                )
+                self._prepare_file()
+            except OSError as err:  # e.g. a parent folder this account may not enter
+                raise database_error(err, self.path) from None
         try:
-            conn = sqlite3.connect(where, timeout=BUSY_TIMEOUT_MS / 1000)
-            db = Database(conn, execute_plugins=False)
-            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise StoreError(
-                    _(
-                        "The database {path} was made by a newer version of vocab-tui "
-                        "(schema {found}, this one knows {known}); update vocab-tui"
-                    ).format(path=self.path, found=version, known=SCHEMA_VERSION)
+            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error as err:
+            raise database_error(err, self.path) from None
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if not memory:
+                _use_wal(conn)
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self.db = Database(conn, execute_plugins=False)
+            self._migrate(self.db)
+        except BaseException as err:
+            conn.close()
+            if isinstance(err, sqlite3.Error):
+                raise database_error(err, self.path) from None
+            raise
+        if not memory:
+            self._check_privacy()
+        return self.db
+
+    def _prepare_file(self) -> None:
+        """Make the folders and file when new (private); inspect, read-only, a file that exists."""
+        blocker = next((p for p in self.path.parents if p.exists()), None)
+        if blocker is not None and not blocker.is_dir():
+            raise StoreError(
+                _("Cannot use {path}: {blocker} is a file, not a folder").format(path=self.path, blocker=blocker)
+            )
+        if self.path.is_dir():
+            raise StoreError(
+                _("The database path {path} is a folder; give a file name, like {path}/vocab.db").format(
+                    path=self.path
                 )
-            if where != ":memory:":
-                db.enable_wal()
-            db.execute("PRAGMA synchronous = FULL")
-            db.execute("PRAGMA foreign_keys = ON")
-            self._migrate(db, version)
-        except sqlite3.DatabaseError as err:
-            raise StoreError(self._explain(err)) from None
-        return db
+            )
+        try:
+            _make_folders(self.path.parent)
+        except OSError as err:
+            if err.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise _disk_full(self.path) from None
+            raise StoreError(
+                _("Cannot create the folder for the database {path}: {reason}").format(
+                    path=self.path.parent, reason=err.strerror or err
+                )
+            ) from None
+        try:
+            created = _create_private_file(self.path)
+        except OSError as err:
+            raise database_error(err, self.path) from None
+        if not created:
+            self._inspect()
+        if not os.access(self.path, os.W_OK):
+            raise _read_only(self.path)
+        if not os.access(self.path.parent, os.W_OK | os.X_OK):
+            raise ReadOnlyDatabaseError(
+                _("The folder {folder} holding the database {path} is read-only for you, and vocab-tui must "
+                  "create its -wal and -shm files there; ask your IT staff for write access to the folder, "
+                  "or choose another file with --db").format(folder=self.path.parent, path=self.path)
+            )
+        free = _low_space(self.path.parent)
+        if free is not None:
+            self.warnings.append(
+                _("The disk holding {path} is almost full ({free} MB free): answers may fail to save. "
+                  "Free some space on it").format(path=self.path, free=f"{free / 1e6:.1f}")
+            )
+
+    def _inspect(self) -> None:
+        """Refuse, before anything is written, a file that is not ours, is newer, or is damaged."""
+        try:
+            with open(self.path, "rb") as file:
+                header = file.read(100)
+        except OSError as err:
+            raise database_error(err, self.path) from None
+        if not header:
+            return  # empty: ours to use
+        if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+            raise _foreign(self.path, _("it is not an SQLite database, or its first page is damaged"))
+        marked = int.from_bytes(header[68:72], "big")  # the application id, read without SQLite
+        if marked not in (0, APPLICATION_ID):
+            raise _foreign(self.path, _("it belongs to another program: application id {id}").format(
+                id=f"0x{marked:08x}"))
+        try:
+            conn = sqlite3.connect(self.path.absolute().as_uri() + "?mode=ro", uri=True,
+                                   timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error as err:
+            raise database_error(err, self.path) from None
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            _identify(conn, self.path)
+            if self.path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
+                found = [row[0] for row in conn.execute("PRAGMA quick_check(1)")]
+                if found != ["ok"]:
+                    raise _damaged(self.path, _("some of its pages are malformed: {detail}").format(
+                        detail=" ".join(found[0].split())[:160]))
+        except sqlite3.Error as err:
+            raise database_error(err, self.path) from None
+        finally:
+            conn.close()
+
+    def _check_privacy(self) -> None:
+        if os.name != "posix":
+            return  # permission bits mean little elsewhere
+        try:
+            mode = stat.S_IMODE(os.stat(self.path).st_mode)
+        except OSError:
+            return
+        if mode & 0o044:
+            self.warnings.append(
+                _("The database {path} can be read by other accounts on this computer (mode {mode}), and it "
+                  "holds staff names and answers; make it private with: chmod 600 {files}").format(
+                    path=self.path, mode=f"{mode:o}", files=shlex.quote(str(self.path)) + "*")
+            )
 
     def _explain(self, err: sqlite3.DatabaseError) -> str:
-        text = str(err)
-        if "not a database" in text or "malformed" in text:
-            return _(
-                "The file {path} is not a vocab-tui database or is damaged; "
-                "restore it from a backup or choose another file with --db"
-            ).format(path=self.path)
-        if "readonly" in text or "unable to open" in text:
-            return _("Cannot open the database {path} for writing; check the path and its permissions").format(
-                path=self.path
-            )
-        if "disk" in text and "full" in text:
-            return _("The disk holding {path} is full; free some space and try again").format(path=self.path)
-        if "locked" in text or "busy" in text:
-            return _("The database {path} is busy in another program; try again in a moment").format(
-                path=self.path
-            )
-        return _("Database error in {path}: {reason}").format(path=self.path, reason=text)
+        return str(database_error(err, self.path))
 
-    def _migrate(self, db: Database, version: int) -> None:
-        for target in range(version, SCHEMA_VERSION):
-            with db.atomic():
+    @contextmanager
+    def explained(self) -> Iterator[None]:
+        """Reads that fail (a damaged page met after the checks at open) come out as StoreError."""
+        try:
+            yield
+        except sqlite3.Error as err:
+            raise database_error(err, self.path) from None
+
+    def _migrate(self, db: Database) -> None:
+        """Bring the schema up to date and mark the file as ours, in one IMMEDIATE transaction.
+
+        The transaction also proves at start that the file can be written. What to do is decided
+        from what is read under the lock: two processes opening a new file at once migrate it once.
+        """
+        with self._writing():
+            version, app_id = _identify(db.conn, self.path)
+            for target in range(version, SCHEMA_VERSION):
                 MIGRATIONS[target](db)
-                db.execute(f"PRAGMA user_version = {target + 1}")
+            if version != SCHEMA_VERSION:
+                db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if app_id != APPLICATION_ID:
+                db.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
     @contextmanager
     def _writing(self) -> Iterator[Database]:
-        """One transaction; database failures come out as StoreError with a plain message."""
+        """One write transaction, begun IMMEDIATE: it holds the write lock from its first statement
+        (waiting up to the busy timeout for it), so what it reads stays true until it commits.
+
+        Nested use becomes a savepoint. Database failures come out as StoreError with a plain message.
+        """
+        conn = self.db.conn
+        if conn.in_transaction:
+            try:
+                with self.db.atomic():
+                    yield self.db
+            except sqlite3.Error as err:
+                raise database_error(err, self.path) from None
+            return
         try:
-            with self.db.atomic():
-                yield self.db
-        except sqlite3.DatabaseError as err:
-            raise StoreError(self._explain(err)) from None
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as err:
+            raise database_error(err, self.path) from None
+        try:
+            yield self.db
+            conn.execute("COMMIT")
+        except BaseException as err:
+            if conn.in_transaction:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # the error below says what went wrong; the connection rolls back on close
+            if isinstance(err, sqlite3.Error):
+                raise database_error(err, self.path) from None
+            raise
 
     def close(self) -> None:
         self.db.close()
@@ -295,6 +663,17 @@ class Store:
         name, unit = name.strip(), unit.strip()
         if not name:
             raise StoreError(_("A learner needs a name"))
+        from .text import control_characters, describe_character
+
+        # A terminal obeys control characters: refused here, they never reach a screen or a list.
+        if bad := control_characters(name):
+            raise StoreError(_("The name holds a control character ({char}) at position {position}; "
+                               "type it again without it.").format(char=describe_character(name[bad[0]]),
+                                                                   position=bad[0] + 1))
+        if bad := control_characters(unit):
+            raise StoreError(_("The unit holds a control character ({char}) at position {position}; "
+                               "type it again without it.").format(char=describe_character(unit[bad[0]]),
+                                                                   position=bad[0] + 1))
         with self._writing() as db:
             table = db["learners"].insert({"name": name, "unit": unit, "created_at": iso(self.clock.now())})
             learner_id = table.last_pk
@@ -354,13 +733,20 @@ class Store:
         A card keeps its identity (deck id + card id) when its text changes, so its progress
         stays. A card missing from its deck is retired, never deleted, and its history stays.
         """
-        known = self.deck_hashes()
+        decks = list(decks)
+        with self.explained():
+            stored = self.deck_hashes()
+        if all(stored.get(deck.id) == deck.content_hash for deck in decks):
+            return []  # the usual start: nothing to write, so no write lock
         changed: list[str] = []
         now = iso(self.clock.now())
-        for deck in decks:
-            if known.get(deck.id) == deck.content_hash:
-                continue
-            with self._writing() as db:
+        with self._writing() as db:
+            known = self.deck_hashes()  # again under the lock: another process may have just synced
+            for deck in decks:
+                if known.get(deck.id) == deck.content_hash:
+                    continue
+                if deck.changed_on_disk():
+                    continue  # the file changed since it was parsed: its newer version wins, now or next start
                 db["decks"].upsert(
                     {
                         "id": deck.id,
@@ -402,7 +788,7 @@ class Store:
                     "AND card_id NOT IN (SELECT value FROM json_each(?))",
                     [now, deck.id, json.dumps(current)],
                 )
-            changed.append(deck.id)
+                changed.append(deck.id)
         return changed
 
     def decks(self, deck_ids: Iterable[str] | None = None) -> list[DeckInfo]:

@@ -16,6 +16,8 @@ class Workspace:
     clock: Clock
     deck_ids: list[str]
     problems: list[Problem] = field(default_factory=list)
+    # What the person starting the app should know about the database (see Store.warnings).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def skipped(self) -> list[str]:
@@ -28,6 +30,11 @@ def open_workspace(db_path: Path, deck_dirs: list[Path], clock: Clock) -> Worksp
     Raises StoreError when the database cannot be used; bad decks never raise.
     """
     store = Store(db_path, clock)
-    result = load_decks(deck_dirs, known=store.deck_sources())
-    store.sync_decks(result.decks)
-    return Workspace(store, clock, result.deck_ids, result.problems)
+    try:
+        with store.explained():
+            result = load_decks(deck_dirs, known=store.deck_sources())
+        store.sync_decks(result.decks)
+    except BaseException:
+        store.close()
+        raise
+    return Workspace(store, clock, result.deck_ids, result.problems, warnings=list(store.warnings))

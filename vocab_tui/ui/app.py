@@ -6,12 +6,12 @@ import random
 from collections.abc import Callable, Iterable
 
 from rich.align import Align
-from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
+from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets.option_list import Option
 
 from ..config import Config
 from ..crash import CRASH_EXIT_CODE, Crash, write_report
@@ -20,8 +20,10 @@ from ..models import Learner
 from ..scheduling import SchedulerSettings
 from ..store import StoreError
 from ..study import StudySession
+from ..text import visible
 from ..workspace import Workspace
 from .keys import binding_ids, keymap_ids, localize_bindings, set_keymap
+from .safe import Option, command, markup, plain
 from .themes import HIGH_CONTRAST, THEMES
 
 
@@ -46,7 +48,7 @@ class VocabPalette(CommandPalette):
         def show_no_matches() -> None:
             if search_value:
                 self.query_one(CommandList).add_option(
-                    Option(Align.center(Text(_("No matching command"), style="not bold")),
+                    Option(Align.center(plain(_("No matching command"), "not bold")),
                            disabled=True, id=self._NO_MATCHES)
                 )
                 self._list_visible = True
@@ -102,6 +104,8 @@ class VocabApp(App[None]):
         self.use_theme(self.config.theme)
         self.push_screen(ProfileScreen())
         self.announce_skipped_decks()
+        for warning in self.workspace.warnings:
+            self.notify(warning, title=_("Database"), severity="warning", timeout=20, markup=False)
         for warning in self.config.warnings:
             self.notify(warning, title=_("Settings file"), severity="warning", timeout=15)
         unknown = sorted(keymap_ids() - known_binding_ids())
@@ -143,6 +147,17 @@ class VocabApp(App[None]):
                 message += " " + _("(and {n} more; run 'vocab-tui decks check')").format(n=len(problems) - 1)
             self.notify(message, title=_("Deck skipped"), severity="warning", timeout=15)
 
+    def notify(self, message: str | Content, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """A notification; a str message is always shown literally (for the app's own styling pass Content
+        from `safe.markup`). `markup` is ignored: a screen's `self.notify` passes Textual's default, True.
+        """
+        if isinstance(message, Content):  # Textual reads Content as it is (from_markup returns it unchanged)
+            super().notify(message, title=visible(title), severity=severity, timeout=timeout, markup=True)
+        else:
+            super().notify(visible(message, allow="\n"), title=visible(title), severity=severity, timeout=timeout,
+                           markup=False)
+
     # -- actions offered everywhere -----------------------------------------------------------
 
     def action_help(self) -> None:
@@ -155,8 +170,8 @@ class VocabApp(App[None]):
         """ctrl+c does not quit a Textual app: say (in the interface language) what does."""
         for key, active in self.active_bindings.items():
             if active.binding.action in ("quit", "app.quit"):
-                self.notify(_("Press [b]{key}[/b] to quit; your progress is already saved.").format(
-                    key=self.get_key_display(active.binding)), title=_("Do you want to quit?"))
+                self.notify(markup(_("Press [b]{key}[/b] to quit; your progress is already saved."),
+                                   key=self.get_key_display(active.binding)), title=_("Do you want to quit?"))
                 return
 
     def action_command_palette(self) -> None:
@@ -235,7 +250,8 @@ class VocabApp(App[None]):
 
     def get_key_display(self, binding: Binding) -> str:
         display = super().get_key_display(binding)
-        return {"space": _("space"), "esc": _("esc")}.get(display, display)
+        # Keys can come from the settings file: shown (footer, help) without their control characters.
+        return visible({"space": _("space"), "esc": _("esc")}.get(display, display))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         commands: list[tuple[str, str, Callable[[], object]]] = []
@@ -258,4 +274,4 @@ class VocabApp(App[None]):
             (_("Quit"), _("Close vocab-tui; your progress is already saved"), self.exit),
         ]
         for title, help_text, callback in commands:
-            yield SystemCommand(title, help_text, callback)
+            yield command(title, help_text, callback)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer
 
 from ...clock import parse_iso
 from ...i18n import N_, _
 from ...scheduling import format_interval
+from ...store import StoreError
+from ..safe import DataTable, Input, Static, markup, plain
 from .base import VocabScreen
 from .drill import GRADE_NAMES
 
@@ -62,7 +63,7 @@ class BrowseScreen(VocabScreen):
             c = stored.card
             table.add_row(c.term, c.translation, c.deck_id, key=str(stored.pk))
         if not results:
-            self.query_one("#detail", Static).update(_("No card matches “{query}”.").format(query=escape(query)))
+            self.query_one("#detail", Static).update(_("No card matches “{query}”.").format(query=query))
         else:
             self.show_details(results[0].pk)
 
@@ -85,27 +86,28 @@ class BrowseScreen(VocabScreen):
         assert app.learner is not None
         stored = app.store.card(pk)
         c = stored.card
-        lines = [f"[b]{escape(c.term)}[/b] — {escape(c.translation)}", escape(c.definition),
-                 f"“{escape(c.example)}”"]
+        lines = [markup("[b]{term}[/b] — {translation}", term=c.term, translation=c.translation), plain(c.definition),
+                 plain(f"“{c.example}”")]
         if c.notes:
-            lines.append(_("Note: {text}").format(text=escape(c.notes)))
+            lines.append(plain(_("Note: {text}").format(text=c.notes)))
         state = app.store.card_state(app.learner.id, pk)
         history = app.store.card_history(app.learner.id, pk)
         if app.store.is_suspended(app.learner.id, pk):
-            lines.append("[b]" + _("Suspended: this card is not shown in sessions (ctrl+s resumes it).") + "[/b]")
+            lines.append(plain(_("Suspended: this card is not shown in sessions (ctrl+s resumes it)."), "b"))
         if state is None:
-            lines.append(_("You have not studied this card yet."))
+            lines.append(plain(_("You have not studied this card yet.")))
         else:
             due = state.due.astimezone(app.clock.tz)
             wait = format_interval(state.due - app.clock.now()) if state.due > app.clock.now() else _("now")
-            lines.append(_("Next review: {date} (in {wait})").format(date=due.strftime("%Y-%m-%d %H:%M"), wait=wait))
+            lines.append(plain(_("Next review: {date} (in {wait})").format(
+                date=due.strftime("%Y-%m-%d %H:%M"), wait=wait)))
         if history:
-            lines.append(_("Your answers:"))
+            lines.append(plain(_("Your answers:")))
             for review in history[-12:]:
                 when = parse_iso(review["answered_at"]).astimezone(app.clock.tz).strftime("%Y-%m-%d %H:%M")
                 mark = "✗" if review["rating"] == 1 else "✓"
-                lines.append(f"  {when}  {mark} {_(GRADE_NAMES[review['rating']])}")
-        self.query_one("#detail", Static).update("\n".join(lines))
+                lines.append(plain(f"  {when}  {mark} {_(GRADE_NAMES[review['rating']])}"))
+        self.query_one("#detail", Static).update(plain("\n").join(lines))
 
     def action_toggle_suspend(self) -> None:
         pk = self.selected_pk()
@@ -113,7 +115,11 @@ class BrowseScreen(VocabScreen):
         if pk is None or app.learner is None:
             return
         suspended = not app.store.is_suspended(app.learner.id, pk)
-        app.store.set_suspended(app.learner.id, pk, suspended)
+        try:
+            app.store.set_suspended(app.learner.id, pk, suspended)
+        except StoreError as err:
+            self.notify(str(err), severity="error", markup=False)
+            return
         self.notify(_("Suspended.") if suspended else _("The card is back in your sessions."), timeout=3)
         self.show_details(pk)
 

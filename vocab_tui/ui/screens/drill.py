@@ -5,19 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fsrs import Rating
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.content import Content
+from textual.widgets import Footer, ProgressBar
 
 from ...i18n import N_, _, ngettext
 from ...modes import SELF_GRADED, Mode, TypedResult
 from ...scheduling import RATINGS, format_interval
 from ...store import StoreError
 from ...study import Answered, StudyCard, StudySession
+from ..safe import Input, Label, Static, markup, plain
 from .base import VocabModal, VocabScreen
 
 PART_OF_SPEECH_LABELS = {
@@ -50,20 +51,20 @@ MODE_NAMES = {
 QUESTION, REVEALED, FEEDBACK = "question", "revealed", "feedback"
 
 
-def diff_markup(result: TypedResult) -> str:
+DIFF_STYLES = {"same": "", "extra": "strike red"}
+
+
+def diff_markup(result: TypedResult) -> Content:
     """What the learner typed, as typed: letters not in the answer struck, a ‸ where letters are missing."""
     parts = []
     previous = "same"
     for segment in result.diff:
-        text = escape(segment.text)
-        if segment.kind == "same":
-            parts.append(text)
-        elif segment.kind == "extra":
-            parts.append(f"[strike red]{text}[/]")
+        if segment.kind in DIFF_STYLES:
+            parts.append(plain(segment.text, DIFF_STYLES[segment.kind]))
         elif previous != "extra":  # left out: the answer shows the letters; here only where they go
-            parts.append("[b green]‸[/]")
+            parts.append(plain("‸", "b green"))
         previous = segment.kind
-    return "".join(parts)
+    return plain("").join(parts)
 
 
 class DrillScreen(VocabScreen):
@@ -191,17 +192,16 @@ class DrillScreen(VocabScreen):
         details = [c.ipa, _(PART_OF_SPEECH_LABELS.get(c.part_of_speech or "", c.part_of_speech or "")), c.level]
         info = " · ".join(x for x in details if x)
         if card.mode in (Mode.RECOGNITION, Mode.CHOICE):
-            prompt = escape(c.term)
+            prompt = c.term
         elif card.mode == Mode.CLOZE:
             assert card.cloze is not None
-            prompt = escape(card.cloze.sentence)
-            info = escape(c.definition)  # the translation of the example often repeats a loanword
+            prompt = card.cloze.sentence
+            info = c.definition  # the translation of the example often repeats a loanword
         else:
-            prompt = escape(c.translation)
-            info = escape(c.definition)
+            prompt = c.translation
+            info = c.definition
         self.query_one("#term", Static).update(prompt)
-        self.query_one("#term-info", Static).update(info if card.mode not in (Mode.RECOGNITION, Mode.CHOICE)
-                                                     else escape(info))
+        self.query_one("#term-info", Static).update(info)
         self.query_one("#options").display = card.mode == Mode.CHOICE
         if card.mode == Mode.CHOICE:
             self.show_options()
@@ -228,27 +228,27 @@ class DrillScreen(VocabScreen):
             if not row.display:
                 continue
             option = card.options[number - 1]
-            mark = "  "
+            mark = plain("  ")
             if chosen is not None and option.id == card.card.id:
-                mark = "[b green]✓[/] "
+                mark = plain("✓", "b green") + " "
             elif chosen == number:
-                mark = "[b red]✗[/] "
-            row.query_one(".option-key", Static).update(f"{mark}[b]{number}[/b]")
-            row.query_one(".option-text", Static).update(escape(option.translation))
+                mark = plain("✗", "b red") + " "
+            row.query_one(".option-key", Static).update(mark + plain(number, "b"))
+            row.query_one(".option-text", Static).update(option.translation)
 
     def fill_answer(self, card: StudyCard) -> None:
         c = card.card
-        self.query_one("#answer-term", Static).update(f"[b]{escape(c.term)}[/b]" + (f"  {escape(c.ipa)}" if c.ipa else ""))
-        self.query_one("#translation", Static).update(escape(c.translation))
-        meaning = escape(c.definition)
+        self.query_one("#answer-term", Static).update(plain(c.term, "b") + (plain(f"  {c.ipa}") if c.ipa else ""))
+        self.query_one("#translation", Static).update(c.translation)
+        meaning = plain(c.definition)
         if c.acronym_of:
-            meaning = f"[b]{escape(c.acronym_of)}[/b] — {meaning}"
+            meaning = markup("[b]{acronym}[/b] — {meaning}", acronym=c.acronym_of, meaning=meaning)
         self.query_one("#definition", Static).update(meaning)
-        example = f"“{escape(c.example)}”"
+        example = plain(f"“{c.example}”")
         if c.example_translation:
-            example += f"\n[dim]“{escape(c.example_translation)}”[/dim]"
+            example += "\n" + plain(f"“{c.example_translation}”", "dim")
         self.query_one("#example", Static).update(example)
-        self.query_one("#notes", Static).update(_("Note: {text}").format(text=escape(c.notes)) if c.notes else "")
+        self.query_one("#notes", Static).update(_("Note: {text}").format(text=c.notes) if c.notes else "")
 
     def update_progress(self) -> None:
         session = self.session
@@ -281,7 +281,8 @@ class DrillScreen(VocabScreen):
             intervals = self.session.intervals()
             for rating in RATINGS:
                 self.query_one(f"#grade-{int(rating)}", Static).update(
-                    f"[b]{int(rating)}[/b] {_(GRADE_NAMES[rating])}\n{format_interval(intervals[rating])}"
+                    markup("[b]{n}[/b] {grade}\n{interval}", n=int(rating), grade=_(GRADE_NAMES[rating]),
+                           interval=format_interval(intervals[rating]))
                 )
         elif phase == FEEDBACK:
             hint.update(_("Saved. Press Enter for the next card, or U to undo."))
@@ -314,7 +315,7 @@ class DrillScreen(VocabScreen):
         self.show_options(chosen=number)
         self.query_one("#feedback", Static).update(
             _("✓ Right!") if right else _("✗ Not quite. The answer is: {answer}").format(
-                answer=escape(card.card.translation))
+                answer=card.card.translation)
         )
         self.phase = FEEDBACK
         if answered.became_leech:
@@ -331,15 +332,15 @@ class DrillScreen(VocabScreen):
             return
         event.input.disabled = True
         self.set_focus(None)
-        answer = escape(result.expected)
+        answer = result.expected
         if result.verdict == "correct":
-            text = _("✓ Correct: {answer}").format(answer=answer)
+            text = markup(_("✓ Correct: {answer}"), answer=answer)
         elif result.verdict == "close":
-            text = _("≈ Almost: {diff} → {answer} (counted as Hard)").format(diff=diff_markup(result), answer=answer)
+            text = markup(_("≈ Almost: {diff} → {answer} (counted as Hard)"), diff=diff_markup(result), answer=answer)
         else:
-            text = _("✗ Not quite. The answer is: {answer}").format(answer=answer)
+            text = markup(_("✗ Not quite. The answer is: {answer}"), answer=answer)
             if result.typed.strip():
-                text += "\n" + _("You typed: {diff}").format(diff=diff_markup(result))
+                text += "\n" + markup(_("You typed: {diff}"), diff=diff_markup(result))
         self.query_one("#feedback", Static).update(text)
         self.phase = FEEDBACK
         if answered.became_leech:
@@ -365,9 +366,13 @@ class DrillScreen(VocabScreen):
 
         def decided(suspend: bool | None) -> None:
             if suspend and self.session is not None and card is not None:
-                self.session.suspend_last()
-                self.notify(_("“{term}” is suspended. You can find it again in Browse.").format(
-                    term=card.card.term), timeout=5, markup=False)
+                try:
+                    self.session.suspend_last()
+                except StoreError as err:
+                    self.notify(str(err), severity="error", markup=False)
+                else:
+                    self.notify(_("“{term}” is suspended. You can find it again in Browse.").format(
+                        term=card.card.term), timeout=5, markup=False)
             if then is not None:
                 then()
 
@@ -406,16 +411,21 @@ class DrillScreen(VocabScreen):
             return
         message = (_("“{term}” is suspended (U takes it back).") if suspend
                    else _("“{term}” is buried until tomorrow (U takes it back).")).format(term=card.card.term)
-        if self.phase == FEEDBACK:  # the card on screen was already answered: undo takes back both
-            if suspend:
-                session.suspend_last()
+        try:
+            if self.phase == FEEDBACK:  # the card on screen was already answered: undo takes back both
+                if suspend:
+                    session.suspend_last()
+                else:
+                    session.bury_last()
             else:
-                session.bury_last()
-            self.notify(message, timeout=4, markup=False)
+                nxt = session.suspend_current() if suspend else session.bury_current()
+        except StoreError as err:  # not saved: the card stays where it was
+            self.notify(str(err), severity="error", markup=False)
+            return
+        self.notify(message, timeout=4, markup=False)
+        if self.phase == FEEDBACK:
             self.show_next()
             return
-        nxt = session.suspend_current() if suspend else session.bury_current()
-        self.notify(message, timeout=4, markup=False)
         if nxt is None:
             self.finish()
         else:
@@ -448,9 +458,7 @@ class LeechScreen(VocabModal):
         Binding("enter,escape", "decide(False)", N_("Keep studying it"), id="leech.keep"),
     ]
 
-    def compose(self):
-        from textual.widgets import Label
-
+    def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(_("This word keeps slipping away"), classes="dialog-title")
             yield Static(_("You have forgotten it many times, so it is now marked as a leech. "

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Label, Static
 
 from ...i18n import N_, _
+from ..safe import Label, Static, plain
 from .base import VocabModal
 
 
@@ -38,13 +37,11 @@ class HelpScreen(VocabModal):
         width = max((len(" / ".join(k)) for k in keys.values()), default=0)
         generic = {_("Next field"), _("Previous field"), _("Copy selected text")}
         ordered = sorted(keys.items(), key=lambda item: item[0] in generic)  # the screen's own keys first
-        lines = [
-            f"[b]{escape(' / '.join(k).rjust(width))}[/b]  {escape(description)}" for description, k in ordered
-        ]
+        lines = [plain(" / ".join(k).rjust(width), "b") + "  " + plain(description) for description, k in ordered]
         with Vertical(id="dialog"):
             yield Label(_("Keys on this screen"), classes="dialog-title")
             with VerticalScroll(id="help-keys"):
-                yield Static("\n".join(lines))
+                yield Static(plain("\n").join(lines))
             yield Static(_("Esc: close"), classes="hint")
 
     def action_close(self) -> None:

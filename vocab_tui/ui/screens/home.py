@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer
 
 from ...i18n import N_, _, ngettext
 from ...progress import home_counts
+from ..safe import DataTable, Static
 from .base import VocabScreen
 
 ALL = "__all__"

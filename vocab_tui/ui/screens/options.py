@@ -6,11 +6,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Label, OptionList, Static
-from textual.widgets.option_list import Option
-
 from ...i18n import N_, _
 from ...modes import MODE_LABELS, Mode
+from ..safe import Label, Option, OptionList, Static
 from .base import VocabModal
 
 EXTRA_NEW = 10

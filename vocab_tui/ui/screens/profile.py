@@ -6,11 +6,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer
 
 from ...i18n import N_, _
 from ...store import StoreError
+from ..safe import Input, Label, Option, OptionList, Static
 from .base import VocabModal, VocabScreen
 
 NEW_PROFILE = "__new__"

@@ -6,12 +6,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Footer
 
 from ...i18n import N_, _
 from ...models import LearnerSettings
 from ...modes import MODE_LABELS, Mode
 from ...store import StoreError
+from ..safe import Input, Label, Select, Static
 from .base import VocabScreen
 
 LIMITS = {"new": (0, 500), "reviews": (0, 5000), "retention": (70, 97)}

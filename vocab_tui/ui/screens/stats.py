@@ -7,10 +7,11 @@ from datetime import date, timedelta
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Label, Sparkline, Static
+from textual.widgets import Footer, Sparkline
 
 from ...i18n import N_, _, ngettext
 from ...progress import LearnerStats, learner_stats
+from ..safe import Label, Static, markup
 from .base import VocabScreen
 
 SHADES = ((0, "·"), (1, "░"), (10, "▒"), (30, "▓"), (60, "█"))
@@ -54,13 +55,13 @@ class StatsScreen(VocabScreen):
             )
             with Horizontal(id="stats-numbers"):
                 yield Static(
-                    ngettext("Streak: [b]{n}[/b] day", "Streak: [b]{n}[/b] days", stats.streak).format(n=stats.streak)
-                    + "\n" + _("Words known: [b]{known}[/b] ({mature} mature)").format(
-                        known=stats.known, mature=stats.mature),
+                    markup(ngettext("Streak: [b]{n}[/b] day", "Streak: [b]{n}[/b] days", stats.streak), n=stats.streak)
+                    + "\n" + markup(_("Words known: [b]{known}[/b] ({mature} mature)"),
+                                     known=stats.known, mature=stats.mature),
                     classes="stats-box",
                 )
-                yield Static(_("True retention: [b]{value}[/b]").format(value=retention)
-                             + "\n" + _("Reviews today: [b]{n}[/b]").format(n=stats.reviews_per_day[-1]),
+                yield Static(markup(_("True retention: [b]{value}[/b]"), value=retention)
+                             + "\n" + markup(_("Reviews today: [b]{n}[/b]"), n=stats.reviews_per_day[-1]),
                              classes="stats-box")
             yield Label(_("Study days (the last {weeks} weeks)").format(weeks=WEEKS), classes="stats-title")
             yield Static(heatmap(stats), id="heatmap")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Footer
 
 from ...i18n import N_, _, ngettext
 from ...study import SessionSummary
+from ..safe import Label, Static, markup
 from .base import VocabScreen
 
 
@@ -57,7 +58,7 @@ class SummaryScreen(VocabScreen):
                 (_("Due by the end of tomorrow"), str(s.due_tomorrow)),
             ]
             for name, value in rows:
-                yield Static(f"{name:<30} [b]{value}[/b]", classes="summary-row")
+                yield Static(markup("{name:<30} [b]{value}[/b]", name=name, value=value), classes="summary-row")
             if s.learning_later:
                 yield Static(
                     ngettext(
