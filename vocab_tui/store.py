@@ -49,6 +49,7 @@ from .paths import make_private_folders
 from .models import (
     NEW,
     Answer,
+    CardFlags,
     DayProgress,
     DeckCounts,
     DeckInfo,
@@ -1085,6 +1086,32 @@ class Store:
                 "INSERT INTO card_flags (learner_id, card_pk, buried_until) VALUES (?, ?, ?) "
                 "ON CONFLICT (learner_id, card_pk) DO UPDATE SET buried_until = excluded.buried_until",
                 [learner_id, card_pk, iso(until)],
+            )
+
+    # Undo of a suspend or bury puts the flags back exactly as they were before it.
+
+    def card_flags(self, learner_id: int, card_pk: int) -> CardFlags | None:
+        """The learner's flags on a card, or None when the card was never put away."""
+        row = self.db.execute(
+            "SELECT suspended, buried_until FROM card_flags WHERE learner_id = ? AND card_pk = ?",
+            [learner_id, card_pk],
+        ).fetchone()
+        if row is None:
+            return None
+        return CardFlags(bool(row[0]), parse_iso(row[1]) if row[1] else None)
+
+    def restore_card_flags(self, learner_id: int, card_pk: int, flags: CardFlags | None) -> None:
+        """Set the learner's flags on a card back to `flags` (None: as if it was never put away)."""
+        with self._writing() as db:
+            if flags is None:
+                db.execute("DELETE FROM card_flags WHERE learner_id = ? AND card_pk = ?", [learner_id, card_pk])
+                return
+            db.execute(
+                "INSERT INTO card_flags (learner_id, card_pk, suspended, buried_until) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (learner_id, card_pk) DO UPDATE SET suspended = excluded.suspended, "
+                "buried_until = excluded.buried_until",
+                [learner_id, card_pk, int(flags.suspended),
+                 iso(flags.buried_until) if flags.buried_until else None],
             )
 
     def is_suspended(self, learner_id: int, card_pk: int) -> bool:
