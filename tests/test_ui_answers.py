@@ -54,7 +54,7 @@ async def test_a_cloze_blanks_every_occurrence_and_shows_the_definition(tmp_path
     i18n.set_language(language)
     workspace, learner, app = one_card_app(tmp_path, clock, "report", "cloze")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "enter")
+        await pilot.press("down", "enter", "enter")
         assert isinstance(app.screen, DrillScreen)
         prompt = visible(app, "#term")
         assert prompt == "Send the _____ today; the _____ is due at noon."
@@ -70,7 +70,7 @@ async def test_a_cloze_blanks_every_occurrence_and_shows_the_definition(tmp_path
 async def test_a_term_with_a_soft_hyphen_typed_as_shown_is_correct(tmp_path, clock):
     workspace, learner, app = one_card_app(tmp_path, clock, "e-government", "typed")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "enter")
+        await pilot.press("down", "enter", "enter")
         await pilot.press(*"egovernment", "enter")
         assert visible(app, "#feedback").startswith("✓")
     assert [r["rating"] for r in workspace.store.reviews(learner.id)] == [3]
@@ -80,7 +80,7 @@ async def test_a_term_with_a_soft_hyphen_typed_as_shown_is_correct(tmp_path, clo
 async def test_to_before_a_verb_is_accepted(tmp_path, clock):
     workspace, learner, app = one_card_app(tmp_path, clock, "approve", "typed")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "enter")
+        await pilot.press("down", "enter", "enter")
         await pilot.press(*"to approve", "enter")
         assert visible(app, "#feedback").startswith("✓")
     assert [r["rating"] for r in workspace.store.reviews(learner.id)] == [3]
@@ -92,7 +92,7 @@ async def test_you_typed_shows_what_was_typed(tmp_path, clock, language):
     i18n.set_language(language)
     workspace, learner, app = one_card_app(tmp_path, clock, "email address", "typed")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "enter")
+        await pilot.press("down", "enter", "enter")
         await pilot.press(*"xyz abc", "enter")
         feedback = visible(app, "#feedback")
         typed_line = feedback.splitlines()[-1]

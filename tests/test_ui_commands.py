@@ -30,15 +30,15 @@ from .conftest import FIXTURES, NO_FUZZ, START
 SCREENS = {
     "profile": ([], ProfileScreen),
     "new-profile": (["n"], NewProfileScreen),
-    "home": (["enter"], HomeScreen),
-    "drill": (["enter", "enter"], DrillScreen),
-    "leech": (["enter", "enter", "space", "1"], LeechScreen),
-    "summary": (["enter", "enter", "escape"], SummaryScreen),
-    "browse": (["enter", "slash"], BrowseScreen),
-    "statistics": (["enter", "t"], StatsScreen),
-    "settings": (["enter", "s"], SettingsScreen),
-    "options": (["enter", "o"], StudyOptionsScreen),
-    "help": (["enter", "enter", "question_mark"], HelpScreen),
+    "home": (["down", "enter"], HomeScreen),
+    "drill": (["down", "enter", "enter"], DrillScreen),
+    "leech": (["down", "enter", "enter", "space", "1"], LeechScreen),
+    "summary": (["down", "enter", "enter", "escape"], SummaryScreen),
+    "browse": (["down", "enter", "slash"], BrowseScreen),
+    "statistics": (["down", "enter", "t"], StatsScreen),
+    "settings": (["down", "enter", "s"], SettingsScreen),
+    "options": (["down", "enter", "o"], StudyOptionsScreen),
+    "help": (["down", "enter", "enter", "question_mark"], HelpScreen),
 }
 # command title -> the screen it leads to (None: the screen stays as it was)
 COMMANDS = {
@@ -100,7 +100,7 @@ async def test_every_palette_command_works_from_every_screen(workspace, clock, n
             assert isinstance(app.screen, expected)
         if title == "Switch profile":
             assert app.learner is None
-            await pilot.press("enter")  # and choosing a profile again leads home
+            await pilot.press("down", "enter")  # and choosing a profile again leads home
             await pilot.pause()
             assert isinstance(app.screen, HomeScreen)
         if title.startswith("Language"):

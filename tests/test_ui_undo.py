@@ -26,7 +26,9 @@ def start(workspace, **settings):
 
 
 def messages(app) -> list[str]:
-    return [n.message for n in app._notifications]
+    """What the learner was told: toasts, and the drill's own note line (a drill says things there)."""
+    notes = [str(note.render()) for note in app.screen.query("#drill-note") if note.display]
+    return [n.message for n in app._notifications] + notes
 
 
 HISTORY = 8  # reviews of the card before the session: learned once, then forgotten seven times
@@ -48,7 +50,7 @@ def almost_a_leech(workspace, clock, learner) -> int:
 async def test_the_last_grade_of_a_session_can_be_taken_back_on_the_summary(workspace):
     learner, app = start(workspace, new_per_day=1)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "enter")
+        await pilot.press("down", "enter", "enter")
         drill = app.screen
         term = drill.shown.card.term
         await pilot.press("space", "4")  # a mis-keyed Easy on the only card: straight to the summary
@@ -73,7 +75,7 @@ async def test_the_last_grade_of_a_session_can_be_taken_back_on_the_summary(work
 async def test_the_last_answer_can_be_taken_back_from_home_until_another_session_starts(workspace):
     learner, app = start(workspace, new_per_day=2)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "enter", "space", "4", "space", "4")
+        await pilot.press("down", "enter", "enter", "space", "4", "space", "4")
         await pilot.pause()
         second = app.screen  # the summary
         await pilot.press("enter")
@@ -110,7 +112,7 @@ async def test_undo_after_suspending_a_leech_brings_it_back_unsuspended(workspac
     store = workspace.store
     pk = almost_a_leech(workspace, clock, learner)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "enter")
+        await pilot.press("down", "enter", "enter")
         drill = app.screen
         assert drill.shown.pk == pk
         term = drill.shown.card.term
@@ -135,7 +137,7 @@ async def test_a_leech_suspended_as_the_last_card_due_is_gone(workspace, clock):
     store = workspace.store
     pk = almost_a_leech(workspace, clock, learner)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "enter")
+        await pilot.press("down", "enter", "enter")
         term = app.screen.shown.card.term
         await pilot.press("space", "1")
         await pilot.pause()
@@ -156,7 +158,7 @@ async def test_suspend_and_bury_in_a_drill_name_the_card_and_are_undone(workspac
     learner, app = start(workspace)
     store = workspace.store
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "enter")
+        await pilot.press("down", "enter", "enter")
         drill = app.screen
         first, first_term = drill.shown.pk, drill.shown.card.term
         await pilot.press("s")

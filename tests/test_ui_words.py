@@ -34,7 +34,9 @@ def rows(app) -> list[str]:
 
 
 def messages(app) -> list[str]:
-    return [n.message for n in app._notifications]
+    """What the learner was told: toasts, and the drill's own note line (a drill says things there)."""
+    notes = [str(note.render()) for note in app.screen.query("#drill-note") if note.display]
+    return [n.message for n in app._notifications] + notes
 
 
 @pytest.mark.parametrize(
@@ -56,7 +58,7 @@ def test_the_summary_heading_fits_the_numbers(studied, remembered, left, words):
 async def test_no_praise_when_nothing_was_remembered(workspace):
     learner, app = start(workspace, new_per_day=2)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "enter", "space", "1", "space", "1", "escape")
+        await pilot.press("down", "enter", "enter", "space", "1", "space", "1", "escape")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         assert rows(app)[:2] == ["Cards studied 2", "Remembered 0%"]
@@ -69,7 +71,7 @@ async def test_leaving_at_the_first_card_says_the_cards_are_still_waiting(worksp
     i18n.set_language(language)
     learner, app = start(workspace)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "enter", "escape")
+        await pilot.press("down", "enter", "enter", "escape")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         assert title(app) == i18n.ngettext("Ended before the first answer: {n} card is still waiting.",
@@ -82,7 +84,7 @@ async def test_leaving_at_the_first_card_says_the_cards_are_still_waiting(worksp
 async def test_reviewing_ahead_with_nothing_due_does_not_start_a_session(workspace):
     learner, app = start(workspace)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "o")
+        await pilot.press("down", "enter", "o")
         await pilot.pause()
         for _ in range(7):  # past the modes and "more new cards" to "Review ahead: cards due tomorrow"
             await pilot.press("down")
@@ -96,7 +98,7 @@ async def test_reviewing_ahead_with_nothing_due_does_not_start_a_session(workspa
 async def test_a_deck_with_nothing_to_study_does_not_open_an_empty_summary(workspace):
     learner, app = start(workspace, new_per_day=0)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "enter")
+        await pilot.press("down", "enter", "enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert "Nothing to study here right now." in messages(app)

@@ -102,6 +102,7 @@ class DrillScreen(VocabScreen):
         self.session: StudySession | None = session  # given: a finished session whose last answer was undone
         self.shown: StudyCard | None = None  # the card on screen (still there after it is answered)
         self._note_timer: Timer | None = None
+        self._note: tuple[str | Content, str, SeverityLevel, float] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="drill-top"):
@@ -165,7 +166,10 @@ class DrillScreen(VocabScreen):
         """Notes about the session get a line of their own above the hint: a toast would cover the card.
 
         As with `VocabApp.notify`, a str is shown literally and Content as it is; `markup` is ignored.
+        A note still showing when the learner leaves the drill goes with them, as a toast.
         """
+        timeout = timeout or (20 if severity == "error" else 5)
+        self._note = (message, title, severity, timeout)
         note = self.query_one("#drill-note", Static)
         text = message if isinstance(message, Content) else plain(message)
         note.update(plain(f"{title}: ") + text if title else text)
@@ -173,10 +177,23 @@ class DrillScreen(VocabScreen):
         note.display = True
         if self._note_timer is not None:
             self._note_timer.stop()
-        self._note_timer = self.set_timer(timeout or (20 if severity == "error" else 5), self._clear_note)
+        self._note_timer = self.set_timer(timeout, self._clear_note)
 
     def _clear_note(self) -> None:
+        self._note = None
         self.query_one("#drill-note", Static).display = False
+
+    def _pass_note_on(self) -> None:
+        if self._note is not None:
+            message, title, severity, timeout = self._note
+            self._note = None
+            self.app.notify(message, title=title, severity=severity, timeout=timeout)
+
+    def on_screen_suspend(self) -> None:
+        self._pass_note_on()
+
+    def on_unmount(self) -> None:
+        self._pass_note_on()
 
     @property
     def card(self) -> StudyCard | None:
