@@ -29,7 +29,7 @@ from .conftest import FIXTURES, NO_FUZZ, START
 # screen name -> (keys from the profile screen, the screen they open)
 SCREENS = {
     "profile": ([], ProfileScreen),
-    "new-profile": (["n"], NewProfileScreen),
+    "new-profile": (["ctrl+n"], NewProfileScreen),
     "home": (["down", "enter"], HomeScreen),
     "drill": (["down", "enter", "enter"], DrillScreen),
     "leech": (["down", "enter", "enter", "space", "1"], LeechScreen),
