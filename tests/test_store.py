@@ -221,3 +221,70 @@ def test_a_deck_parsed_before_a_trainer_saved_it_never_overwrites_the_newer_vers
     assert row[0] == "kata baru"
     first.close()
     second.close()
+
+
+# -- multiple-choice candidates -----------------------------------------------------------------
+
+
+def _deck_with_parts(folder: Path, deck_id: str, parts: list[str | None]) -> None:
+    import yaml
+
+    cards = []
+    for i, part in enumerate(parts):
+        card = {"term": f"{deck_id}{i}", "translation": f"arti{deck_id}{i}", "definition": f"Meaning {i}.",
+                "example": f"We use {deck_id}{i} at the office."}
+        if part:
+            card["part_of_speech"] = part
+        cards.append(card)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{deck_id}.yaml").write_text(
+        yaml.safe_dump({"deck": {"id": deck_id, "title": deck_id}, "cards": cards}, sort_keys=False), encoding="utf-8")
+
+
+def _candidates_store(tmp_path, clock, parts, other=None):
+    import random
+
+    folder = tmp_path / "decks"
+    _deck_with_parts(folder, "big", parts)
+    if other:
+        _deck_with_parts(folder, "other", other)
+    store = Store(tmp_path / "c.db", clock)
+    store.sync_decks(load_decks([folder]).decks)
+    return store, random
+
+
+def test_choice_candidates_are_a_small_sample_of_the_same_part_of_speech(tmp_path, clock):
+    parts = ["noun", "verb", "verb", "adjective"] * 50  # 50 nouns among 200 cards
+    store, random = _candidates_store(tmp_path, clock, parts)
+    target = store.card(1)  # a noun
+    seen_terms = set()
+    for seed in range(20):
+        picked = store.choice_candidates(target, ["big"], random.Random(seed), per_group=6)
+        assert 1 <= len(picked) <= 6
+        assert all(c.part_of_speech == "noun" and c.deck_id == "big" for c in picked)
+        assert target.card.id not in {c.id for c in picked}
+        assert len({c.id for c in picked}) == len(picked)
+        seen_terms.update(c.term for c in picked)
+    assert len(seen_terms) > 30  # random draws spread over the deck, not the same run of cards
+    first = store.choice_candidates(target, ["big"], random.Random(7))
+    assert store.choice_candidates(target, ["big"], random.Random(7)) == first
+    store.close()
+
+
+def test_choice_candidates_fall_back_to_other_parts_then_other_decks(tmp_path, clock):
+    store, random = _candidates_store(tmp_path, clock, ["noun", "verb", "verb"], other=["noun"] * 10)
+    target = store.card(1)
+    picked = store.choice_candidates(target, ["big", "other"], random.Random(3), per_group=4)
+    same_deck = [c for c in picked if c.deck_id == "big"]
+    assert sorted(c.part_of_speech for c in same_deck) == ["verb", "verb"]
+    assert 1 <= len([c for c in picked if c.deck_id == "other"]) <= 4
+    assert target.card.id not in {c.id for c in same_deck}
+    store.close()
+
+
+def test_choice_candidates_skip_retired_cards(tmp_path, clock):
+    store, random = _candidates_store(tmp_path, clock, ["noun"] * 6)
+    store.db.execute("UPDATE cards SET retired_at = '2026-01-01T00:00:00.000+00:00' WHERE pk IN (2, 3, 4)")
+    picked = store.choice_candidates(store.card(1), ["big"], random.Random(1))
+    assert sorted(c.term for c in picked) == ["big4", "big5"]
+    store.close()

@@ -305,8 +305,19 @@ def _schema_v2(db: Database) -> None:
     db["learners"].add_column("default_mode", str, not_null_default="mixed")
 
 
+def _schema_v3(db: Database) -> None:
+    """Indexes for the hot paths, so that their cost does not grow with the size of a deck (issue 13).
+
+    cards(deck_id, position): new cards in deck order and random draws by position, read in index order.
+    cards(deck_id, retired_at, part_of_speech, position): active cards counted per deck without reading
+    their rows, and random distractors of one part of speech.
+    """
+    db["cards"].create_index(["deck_id", "position"], index_name="cards_deck_position")
+    db["cards"].create_index(["deck_id", "retired_at", "part_of_speech", "position"], index_name="cards_deck_active")
+
+
 # Forward migrations, in order: index i takes a database from user_version i to i + 1.
-MIGRATIONS: list[Callable[[Database], None]] = [_schema_v1, _schema_v2]
+MIGRATIONS: list[Callable[[Database], None]] = [_schema_v1, _schema_v2, _schema_v3]
 
 # A card the learner has suspended, or buried until later, stays out of every queue.
 _AVAILABLE = (
@@ -1104,13 +1115,62 @@ class Store:
             )
         )
 
-    def choice_pool(self, deck_ids: list[str]) -> list[Card]:
-        """Every active card of these decks: the source of multiple-choice distractors."""
-        rows = self.db.query(
-            "SELECT * FROM cards WHERE retired_at IS NULL AND deck_id IN (SELECT value FROM json_each(?))",
-            [json.dumps(deck_ids)],
-        )
-        return [self._stored_card(row).card for row in rows]
+    def choice_candidates(
+        self, card: StoredCard, deck_ids: list[str], rng: random.Random, per_group: int = 8
+    ) -> list[Card]:
+        """A few active cards drawn at random to serve as multiple-choice distractors for `card`.
+
+        Up to `per_group` cards of its deck with its part of speech; when fewer are found, up to
+        `per_group` more of its deck with any part of speech; and only when its deck still gives
+        fewer, some of each other deck in `deck_ids`. Each draw is one index lookup at a random
+        position, so the cost does not grow with the deck. The draws come from `rng`.
+        """
+        same_pos = self._draw(card.card.deck_id, card.card.part_of_speech, True, {card.pk}, rng, per_group)
+        drawn = {c.pk: c for c in same_pos}
+        if len(drawn) < per_group:
+            for c in self._draw(card.card.deck_id, None, False, {card.pk, *drawn}, rng, per_group):
+                drawn[c.pk] = c
+        if len(drawn) < per_group:
+            for deck_id in deck_ids:
+                if deck_id != card.card.deck_id:
+                    for c in self._draw(deck_id, None, False, {card.pk, *drawn}, rng, per_group):
+                        drawn[c.pk] = c
+        return [c.card for c in drawn.values()]
+
+    def _draw(
+        self, deck_id: str, part_of_speech: str | None, by_part: bool, exclude: set[int], rng: random.Random,
+        count: int,
+    ) -> list[StoredCard]:
+        """Up to `count` distinct active cards of a deck (of one part of speech when `by_part`), at random."""
+        ends = [
+            self.db.execute(
+                f"SELECT position FROM cards WHERE deck_id = ? ORDER BY position {way} LIMIT 1", [deck_id]
+            ).fetchone()
+            for way in ("ASC", "DESC")
+        ]
+        if ends[0] is None or ends[1] is None:
+            return []
+        low, high = ends[0][0], ends[1][0]
+        if by_part:
+            sql = ("SELECT * FROM cards WHERE deck_id = :deck AND retired_at IS NULL AND part_of_speech IS :pos "
+                   "AND position >= :start ORDER BY position LIMIT 1")
+        else:
+            sql = ("SELECT * FROM cards WHERE deck_id = :deck AND position >= :start AND retired_at IS NULL "
+                   "ORDER BY position LIMIT 1")
+        found: dict[int, StoredCard] = {}
+        for _attempt in range(2 * count):
+            if len(found) >= count:
+                break
+            start = rng.randint(low, high)
+            rows = list(self.db.query(sql, {"deck": deck_id, "pos": part_of_speech, "start": start}))
+            if not rows:  # past the last card of that kind: wrap round to the first
+                rows = list(self.db.query(sql, {"deck": deck_id, "pos": part_of_speech, "start": low}))
+            if not rows:
+                break  # none at all
+            stored = self._stored_card(rows[0])
+            if stored.pk not in exclude:
+                found[stored.pk] = stored
+        return list(found.values())
 
     # -- statistics ---------------------------------------------------------------------------
 

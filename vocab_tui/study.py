@@ -138,7 +138,6 @@ class StudySession:
         self.extra_new = extra_new
         self.review_ahead_days = review_ahead_days
         self.rng = rng or random.Random()
-        self._pool: list[Card] | None = None
         self._undo: list[_Step] = []
         self._build_queue()
 
@@ -217,7 +216,7 @@ class StudySession:
         mode = self.mode
         # Options are drawn only where a choice may be asked: mixed mode asks it of new cards only.
         if mode == Mode.CHOICE or (mode == Mode.MIXED and state is None):
-            options = tuple(choose_options(stored.card, self.pool(), self.rng))
+            options = tuple(choose_options(stored.card, self.pool(stored), self.rng))
         if mode == Mode.MIXED:
             mode = mode_for(stored.card, state, choice_possible=len(options) >= 4)
         gap = cloze(stored.card) if mode == Mode.CLOZE else None
@@ -227,10 +226,9 @@ class StudySession:
             mode = Mode.RECOGNITION
         return StudyCard(stored, state, mode, options if mode == Mode.CHOICE else (), gap)
 
-    def pool(self) -> list[Card]:
-        if self._pool is None:
-            self._pool = self.store.choice_pool(self.deck_ids)
-        return self._pool
+    def pool(self, stored: StoredCard) -> list[Card]:
+        """Cards to draw the distractors for `stored` from: a small random sample, never the whole deck."""
+        return self.store.choice_candidates(stored, self.deck_ids, self.rng)
 
     def outcomes(self) -> dict[Rating, FSRSCard]:
         """What each grade would do to the current card; the chosen one is what gets saved."""
