@@ -288,3 +288,43 @@ def test_choice_candidates_skip_retired_cards(tmp_path, clock):
     picked = store.choice_candidates(store.card(1), ["big"], random.Random(1))
     assert sorted(c.term for c in picked) == ["big4", "big5"]
     store.close()
+
+
+def test_due_reviews_come_in_the_order_of_order_reviews_and_stop_at_the_limit(tmp_path, clock):
+    """The SQL order (whole days elapsed / stability, descending) is FSRS-6's retrievability order."""
+    import random as random_module
+    from datetime import timedelta
+
+    from fsrs import State
+
+    from vocab_tui.clock import iso
+    from vocab_tui.scheduling import SchedulerSettings, make_scheduler, order_reviews
+
+    folder = tmp_path / "decks"
+    write_deck(folder, "office", 300)
+    store = Store(tmp_path / "r.db", clock)
+    store.sync_decks(load_decks([folder]).decks)
+    learner = store.add_learner("Sari", "Bappeda")
+    now = clock.now()
+    rng = random_module.Random(5)
+    rows = []
+    for pk in range(1, 301):
+        last = now - timedelta(days=rng.choice([0, 1, 2, 3, 5, 8, 13, 40]), hours=rng.randint(0, 23))
+        stability = rng.choice([0.5, 1.0, 2.5, 4.0, 10.0, 33.3])
+        due = now - timedelta(days=rng.randint(-3, 9), minutes=rng.randint(0, 59))
+        rows.append((learner.id, pk, int(State.Review), None, stability, 5.0, iso(due),
+                     None if pk % 37 == 0 else iso(last)))
+    store.db.conn.executemany(
+        "INSERT INTO card_states (learner_id, card_pk, state, step, stability, difficulty, due, last_review) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    store.db.conn.commit()
+    before = now + timedelta(days=1)
+    scheduler = make_scheduler(SchedulerSettings())
+    expected = order_reviews(store.due_states(learner.id, ["office"], (State.Review,), before), scheduler, now)
+    got = store.due_reviews(learner.id, ["office"], before, now, None)
+    assert len(expected) > 150
+    assert [c.card_id for c in got] == [c.card_id for c in expected]
+    assert [c.card_id for c in store.due_reviews(learner.id, ["office"], before, now, 25)] == [
+        c.card_id for c in expected[:25]]
+    assert store.due_reviews(learner.id, ["office"], before, now, 0) == []
+    store.close()

@@ -879,19 +879,50 @@ class Store:
     def due_states(
         self, learner_id: int, deck_ids: list[str], states: tuple[State, ...], due_before: datetime
     ) -> list[FSRSCard]:
-        """The learner's active cards in `states` due before `due_before`, earliest first."""
+        """The learner's active cards in `states` due before `due_before`, in no particular order."""
         available = _AVAILABLE.format(learner="s.learner_id", card="s.card_pk", now=":now")
         rows = self.db.query(
             "SELECT s.* FROM card_states s JOIN cards c ON c.pk = s.card_pk "
             "WHERE s.learner_id = :learner AND s.state IN (SELECT value FROM json_each(:states)) "
             "AND s.due < :before AND c.retired_at IS NULL "
-            f"AND c.deck_id IN (SELECT value FROM json_each(:decks)) AND {available} ORDER BY s.due",
+            f"AND c.deck_id IN (SELECT value FROM json_each(:decks)) AND {available}",
             {
                 "learner": learner_id,
                 "states": json.dumps([int(s) for s in states]),
                 "before": iso(due_before),
                 "decks": json.dumps(deck_ids),
                 "now": iso(self.clock.now()),
+            },
+        )
+        return [self._fsrs_card(row) for row in rows]
+
+    def due_reviews(
+        self, learner_id: int, deck_ids: list[str], due_before: datetime, now: datetime, limit: int | None
+    ) -> list[FSRSCard]:
+        """The learner's active review cards due before `due_before`, least retrievable at `now` first.
+
+        At most `limit` cards (None: all) leave the database. The order is `scheduling.order_reviews`,
+        worked out in SQL: FSRS-6 retrievability (1 + factor * t / S) ** -decay falls as t / S grows,
+        t being the whole days elapsed since the last review, so t / S descending is the same order;
+        a card without a last review or stability counts as retrievability 0 (first). Ties: due, key.
+        """
+        available = _AVAILABLE.format(learner="s.learner_id", card="s.card_pk", now=":now")
+        elapsed_days = (
+            "max(0, CAST(round((julianday(:now) - julianday(s.last_review)) * 86400000) AS INTEGER) / 86400000)"
+        )
+        rows = self.db.query(
+            "SELECT s.* FROM card_states s JOIN cards c ON c.pk = s.card_pk "
+            "WHERE s.learner_id = :learner AND s.state = :review AND s.due < :before AND c.retired_at IS NULL "
+            f"AND c.deck_id IN (SELECT value FROM json_each(:decks)) AND {available} "
+            "ORDER BY s.last_review IS NOT NULL AND s.stability IS NOT NULL, "
+            f"{elapsed_days} * 1.0 / s.stability DESC, s.due, s.card_pk LIMIT :limit",
+            {
+                "learner": learner_id,
+                "review": int(State.Review),
+                "before": iso(due_before),
+                "decks": json.dumps(deck_ids),
+                "now": iso(now),
+                "limit": -1 if limit is None else max(0, limit),
             },
         )
         return [self._fsrs_card(row) for row in rows]

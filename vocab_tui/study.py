@@ -22,7 +22,6 @@ from .scheduling import (
     grade,
     interleave,
     make_scheduler,
-    order_reviews,
     outcomes,
     remaining,
 )
@@ -156,11 +155,10 @@ class StudySession:
         for card in self.store.due_states(learner.id, self.deck_ids, (State.Learning, State.Relearning), end):
             self._add_learning(card)
         ahead = end + timedelta(days=self.review_ahead_days)
-        reviews = self.store.due_states(learner.id, self.deck_ids, (State.Review,), ahead)
-        review_limit = remaining(learner.settings.reviews_per_day, done.reviews_studied)
-        if self.review_ahead_days:
-            review_limit = len(reviews)
-        for card in order_reviews(reviews, self.scheduler, now)[:review_limit]:
+        # Only what today's limit allows leaves the database, least retrievable first (order_reviews's order).
+        review_limit = None if self.review_ahead_days else remaining(learner.settings.reviews_per_day,
+                                                                      done.reviews_studied)
+        for card in self.store.due_reviews(learner.id, self.deck_ids, ahead, now, review_limit):
             self._queue.append((card.card_id, card))
         new_limit = remaining(learner.settings.new_per_day, done.new_studied) + self.extra_new
         per_deck = [self.store.new_cards(learner.id, deck_id, new_limit) for deck_id in self.deck_ids]
