@@ -1008,28 +1008,37 @@ class Store:
     ) -> list[DeckCounts]:
         """New / learning / due per deck; learning and reviews count up to the end of the day.
 
-        Suspended and buried cards are left out of every count.
+        Suspended and buried cards are left out of every count. No card's row is read for its own
+        sake: a deck's active cards are counted in an index, the learner's studied cards through
+        their own rows, and new = active - studied - put away.
         """
         infos = self.decks(deck_ids)
-        available = _AVAILABLE.format(learner=":learner", card="c.pk", now=":now")
-        rows = self.db.execute(
-            "SELECT c.deck_id, "
-            "  count(s.card_pk) AS seen, "
-            f"  sum(s.card_pk IS NULL AND NOT ({available})) AS hidden_new, "
-            f"  sum(s.state IN (1, 3) AND s.due < :end AND {available}) AS learning, "
-            f"  sum(s.state = 2 AND s.due < :end AND {available}) AS due "
-            "FROM cards c LEFT JOIN card_states s ON s.card_pk = c.pk AND s.learner_id = :learner "
-            "WHERE c.retired_at IS NULL AND c.deck_id IN (SELECT value FROM json_each(:decks)) "
-            "AND (s.card_pk IS NOT NULL OR c.pk IN (SELECT card_pk FROM card_flags WHERE learner_id = :learner)) "
-            "GROUP BY c.deck_id",
-            {"learner": learner_id, "end": iso(day_end), "now": iso(now), "decks": json.dumps(deck_ids)},
+        params = {"learner": learner_id, "end": iso(day_end), "now": iso(now), "decks": json.dumps(deck_ids)}
+        counts_of = (
+            "count(s.card_pk), sum(s.state IN (1, 3) AND s.due < :end), sum(s.state = 2 AND s.due < :end)"
+        )
+        studied = self.db.execute(
+            f"SELECT c.deck_id, {counts_of} FROM card_states s JOIN cards c ON c.pk = s.card_pk "
+            "WHERE s.learner_id = :learner AND c.retired_at IS NULL "
+            "AND c.deck_id IN (SELECT value FROM json_each(:decks)) GROUP BY c.deck_id",
+            params,
         ).fetchall()
-        by_deck = {row[0]: [v or 0 for v in row[1:]] for row in rows}
+        put_away = self.db.execute(  # suspended or buried now: few rows, read through the learner's flags
+            f"SELECT c.deck_id, count(*) - count(s.card_pk), {counts_of} FROM card_flags f "
+            "JOIN cards c ON c.pk = f.card_pk "
+            "LEFT JOIN card_states s ON s.learner_id = f.learner_id AND s.card_pk = f.card_pk "
+            "WHERE f.learner_id = :learner AND (f.suspended = 1 OR f.buried_until > :now) "
+            "AND c.retired_at IS NULL AND c.deck_id IN (SELECT value FROM json_each(:decks)) GROUP BY c.deck_id",
+            params,
+        ).fetchall()
+        seen = {row[0]: [v or 0 for v in row[1:]] for row in studied}
+        hidden = {row[0]: [v or 0 for v in row[1:]] for row in put_away}
         counts = []
         for info in infos:
-            seen, hidden_new, learning, due = by_deck.get(info.id, (0, 0, 0, 0))
-            counts.append(DeckCounts(info.id, info.title, info.card_count - seen - hidden_new, learning, due,
-                                     info.card_count))
+            studied_n, learning, due = seen.get(info.id, (0, 0, 0))
+            hidden_new, _hidden_studied, hidden_learning, hidden_due = hidden.get(info.id, (0, 0, 0, 0))
+            counts.append(DeckCounts(info.id, info.title, info.card_count - studied_n - hidden_new,
+                                     learning - hidden_learning, due - hidden_due, info.card_count))
         return counts
 
     def day_progress(self, learner_id: int, start: datetime, end: datetime) -> DayProgress:
