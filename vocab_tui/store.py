@@ -305,6 +305,9 @@ def _schema_v2(db: Database) -> None:
     db["learners"].add_column("default_mode", str, not_null_default="mixed")
 
 
+MATURE_DAYS = 21  # a card shown at an interval of 21 days or more is mature (as in Anki)
+
+
 def _schema_v3(db: Database) -> None:
     """Indexes for the hot paths, so that their cost does not grow with the size of a deck (issue 13).
 
@@ -314,6 +317,28 @@ def _schema_v3(db: Database) -> None:
     """
     db["cards"].create_index(["deck_id", "position"], index_name="cards_deck_position")
     db["cards"].create_index(["deck_id", "retired_at", "part_of_speech", "position"], index_name="cards_deck_active")
+    # The interval each review was shown at (due - last review of the state before it, in days), kept beside
+    # the JSON so that the statistics screen can pick mature reviews without parsing a year of JSON.
+    db["reviews"].add_column("interval_days", float)
+    db.execute(f"UPDATE reviews SET interval_days = {_INTERVAL_DAYS.format(row='reviews')} WHERE card_before IS NOT NULL")
+    db.execute(
+        "CREATE TRIGGER reviews_interval_days AFTER INSERT ON reviews WHEN NEW.card_before IS NOT NULL "
+        f"BEGIN UPDATE reviews SET interval_days = {_INTERVAL_DAYS.format(row='NEW')} WHERE id = NEW.id; END"
+    )
+    # The reviews true retention counts (cards in review, shown at a mature interval), in an index that
+    # holds all it reads: a year of them is counted without visiting the review rows.
+    db.execute(
+        "CREATE INDEX reviews_mature ON reviews (learner_id, answered_at, card_pk, rating, state_before, interval_days) "
+        f"WHERE state_before = 2 AND interval_days >= {MATURE_DAYS}"
+    )
+
+
+# Days between the due date and the last review of a review's state before it (NULL without a last review),
+# to the millisecond, as stored times are.
+_INTERVAL_DAYS = (
+    "round((julianday(json_extract({row}.card_before, '$.due')) "
+    "- julianday(json_extract({row}.card_before, '$.last_review'))) * 86400000) / 86400000.0"
+)
 
 
 # Forward migrations, in order: index i takes a database from user_version i to i + 1.
@@ -1226,13 +1251,53 @@ class Store:
             )
         )
 
-    def due_dates(self, learner_id: int, deck_ids: list[str]) -> list[datetime]:
-        rows = self.db.execute(
-            "SELECT s.due FROM card_states s JOIN cards c ON c.pk = s.card_pk WHERE s.learner_id = ? "
-            "AND c.retired_at IS NULL AND c.deck_id IN (SELECT value FROM json_each(?))",
-            [learner_id, json.dumps(deck_ids)],
-        )
-        return [parse_iso(row[0]) for row in rows]
+    def first_review(self, learner_id: int) -> datetime | None:
+        """When the learner's earliest review was answered; None before the first."""
+        row = self.db.execute(
+            "SELECT answered_at FROM reviews WHERE learner_id = ? ORDER BY answered_at LIMIT 1", [learner_id]
+        ).fetchone()
+        return parse_iso(row[0]) if row else None
+
+    @staticmethod
+    def _spans(spans: list[tuple[datetime | None, datetime]]) -> str:
+        return json.dumps([["" if start is None else iso(start), iso(end)] for start, end in spans])
+
+    def review_counts(self, learner_id: int, spans: list[tuple[datetime, datetime]]) -> list[int]:
+        """How many reviews the learner answered in each `[start, end)`, counted in the index."""
+        rows = dict(self.db.execute(
+            "SELECT d.key, (SELECT count(*) FROM reviews r WHERE r.learner_id = :learner "
+            "AND r.answered_at >= json_extract(d.value, '$[0]') AND r.answered_at < json_extract(d.value, '$[1]')) "
+            "FROM json_each(:spans) d",
+            {"learner": learner_id, "spans": self._spans(spans)},
+        ).fetchall())
+        return [int(rows.get(i, 0)) for i in range(len(spans))]
+
+    def first_reviews_passed(self, learner_id: int, spans: list[tuple[datetime, datetime]]) -> tuple[int, int]:
+        """Of each card's first review in each span (a study day), those of cards in review shown at a
+        mature interval (MATURE_DAYS or more): (how many, how many not answered Again)."""
+        row = self.db.execute(
+            "SELECT count(*), sum(rating > 1) FROM ("  # CROSS JOIN: day by day, through the index
+            "  SELECT r.rating AS rating, min(r.answered_at) FROM json_each(:spans) d CROSS JOIN reviews r "
+            "  ON r.learner_id = :learner AND r.answered_at >= json_extract(d.value, '$[0]') "
+            "  AND r.answered_at < json_extract(d.value, '$[1]') "
+            f"  WHERE r.state_before = 2 AND r.interval_days >= {MATURE_DAYS} GROUP BY d.key, r.card_pk)",
+            {"learner": learner_id, "spans": self._spans(spans)},
+        ).fetchone()
+        return int(row[0] or 0), int(row[1] or 0)
+
+    def due_counts(
+        self, learner_id: int, deck_ids: list[str], spans: list[tuple[datetime | None, datetime]]
+    ) -> list[int]:
+        """How many of the learner's active cards fall due in each `[start, end)` (start None: no lower bound)."""
+        rows = dict(self.db.execute(
+            "SELECT d.key, count(c.pk) FROM json_each(:spans) d "  # CROSS JOIN: day by day, through the index
+            "CROSS JOIN card_states s ON s.learner_id = :learner AND s.state IN (1, 2, 3) "
+            "AND s.due >= json_extract(d.value, '$[0]') AND s.due < json_extract(d.value, '$[1]') "
+            "JOIN cards c ON c.pk = s.card_pk AND c.retired_at IS NULL "
+            "AND c.deck_id IN (SELECT value FROM json_each(:decks)) GROUP BY d.key",
+            {"learner": learner_id, "spans": self._spans(spans), "decks": json.dumps(deck_ids)},
+        ).fetchall())
+        return [int(rows.get(i, 0)) for i in range(len(spans))]
 
     def known_words(self, learner_id: int, mature_days: float = 21) -> tuple[int, int]:
         """Cards past learning (in review), and of those the mature ones (stability >= mature_days)."""
