@@ -426,7 +426,7 @@ def test_the_study_day_is_a_window_from_04_00_to_04_00_local(wide_store, clock):
 
 
 @pytest.mark.parametrize("offset_minutes", [420, 345, -150, 0])  # WIB, Nepal (+05:45), Newfoundland (-02:30), UTC
-def test_statistics_counted_per_quarter_hour_match_counting_every_review(tmp_path, offset_minutes):
+def test_statistics_counted_in_sql_match_counting_every_review(tmp_path, offset_minutes):
     """The numbers the store aggregates in SQL are those of reading every review and every due date."""
     import random
     from collections import Counter
