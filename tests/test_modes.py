@@ -89,14 +89,43 @@ def test_an_article_inside_a_word_is_not_dropped():
     [
         (None, "browser", True),
         ("noun", "deadline", True),
-        ("verb", "download", False),
-        ("phrasal verb", "log in", False),
-        ("adjective", "secure", False),
+        ("verb", "download", True),
+        ("phrasal verb", "log in", True),
+        ("adjective", "secure", True),
         ("noun", "the cloud", False),  # the article is part of the term itself
+        ("phrase", "to be honest", False),
+        ("noun", "To-do list", True),  # "to-" is part of a word, not a word of its own
     ],
 )
-def test_articles_may_be_dropped_for_nouns_only(pos, term, allowed):
+def test_a_leading_function_word_may_be_dropped_for_every_part_of_speech(pos, term, allowed):
     assert allows_article(card(term, pos=pos)) is allowed
+
+
+@pytest.mark.parametrize(
+    ("typed", "term", "pos"),
+    [("to approve", "approve", "verb"), ("a firewall", "firewall", "noun"), ("the firewall", "firewall", None),
+     ("to log in", "log in", "phrasal verb"), ("a secure", "secure", "adjective")],
+)
+def test_to_before_a_verb_is_accepted_as_an_article_before_a_noun_is(typed, term, pos):
+    c = card(term, pos=pos)
+    assert check_typed(typed, [term], drop_article=allows_article(c)).correct
+
+
+@pytest.mark.parametrize(
+    ("typed", "term"),
+    [
+        ("email", "e\u00admail"),  # a soft hyphen: invisible on screen
+        ("e\u00admail", "email"),
+        ("password", "pass\u200bword"),  # a zero-width space
+        ("log-in", "log\u2011in"),  # a non-breaking hyphen
+        ("e-government", "e\u2013government"),  # an en dash
+        ("don't", "don\u2032t"),  # a prime that looks like an apostrophe
+        ('"cloud"', "\u201ecloud\u201f"),
+    ],
+)
+def test_what_is_shown_typed_as_shown_is_correct(typed, term):
+    result = check_typed(typed, [term])
+    assert result.verdict == "correct"
 
 
 def test_curly_and_straight_apostrophes_are_the_same():
@@ -234,11 +263,35 @@ def test_the_diff_marks_exactly_what_differs():
     assert char_diff("browser", "browser") == (Segment("same", "browser"),)
 
 
-def test_the_diff_of_a_typed_result_compares_the_normalised_texts():
+def test_the_diff_of_a_typed_result_shows_what_was_typed():
     result = check_typed("  Brwoser. ", ["browser"])
     assert result.verdict == "close"
-    assert rebuild(result.diff, ("same", "extra")) == "brwoser"
-    assert rebuild(result.diff, ("same", "missing")) == "browser"
+    assert rebuild(result.diff, ("same", "extra")) == "Brwoser"  # case kept, outer spacing and stop aside
+    assert [s.kind for s in result.diff] == ["same", "missing", "same", "extra", "same"]
+    assert rebuild(result.diff, ("same", "missing")).lower() == "browser"
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [("xyz abc", "email address"), ("emal adress", "email address"), ("The Firwal", "firewall"),
+     ("FIREWALLS", "firewall"), ("e\u00admial", "email")],
+)
+def test_the_typed_diff_never_shows_letters_that_were_not_typed(typed, answer):
+    result = check_typed(typed, [answer], drop_article=True)
+    assert result.verdict != "correct"
+    assert rebuild(result.diff, ("same", "extra")) == typed.replace("\u00ad", "")
+    assert any(s.kind != "same" for s in result.diff)  # and it is marked where it differs
+
+
+def test_the_typed_diff_marks_the_letters_that_differ():
+    result = check_typed("xyz abc", ["email address"])
+    assert result.verdict == "wrong"
+    extra = rebuild(result.diff, ("extra",))
+    assert "xyz" in extra and "bc" in extra
+    assert rebuild(result.diff, ("same",)).strip() == "a"
+    assert rebuild(result.diff, ("same", "missing")) == "email address"
+    result = check_typed("the firwal", ["firewall"], drop_article=True)
+    assert result.diff[0] == Segment("same", "the fir")  # an accepted 'the' is no difference
 
 
 # -- cloze --------------------------------------------------------------------------------------
@@ -558,3 +611,28 @@ def test_a_strong_card_is_typed_when_its_example_lacks_the_term(stability):
 def test_the_mode_of_a_review_card_does_not_depend_on_whether_choice_is_possible():
     assert mode_for(CLOZABLE, review_state(2), choice_possible=False) == Mode.PRODUCTION
     assert mode_for(CLOZABLE, review_state(30), choice_possible=False) == Mode.CLOZE
+
+
+@pytest.mark.parametrize(
+    ("term", "example", "sentence", "form"),
+    [
+        ("report", "Send the report today; the report is due at noon.",
+         f"Send the {BLANK} today; the {BLANK} is due at noon.", "report"),
+        ("report", "Reports go to the head; she reads the reports on Monday.",
+         f"{BLANK} go to the head; she reads the {BLANK} on Monday.", "Reports"),
+        ("call back", "Call me back, or I will call you back.",
+         f"{BLANK} me {BLANK}, or I will {BLANK} you {BLANK}.", "Call back"),
+    ],
+)
+def test_cloze_blanks_every_occurrence_of_the_term(term, example, sentence, form):
+    pos = "phrasal verb" if " " in term else None
+    gap = cloze(card(term, example, pos=pos))
+    assert gap is not None
+    assert gap.sentence == sentence
+    assert gap.answer == form
+    assert term.split()[0] not in gap.sentence.lower()
+
+
+def test_a_term_used_in_two_forms_is_not_asked_as_a_cloze():
+    # One typed word could not fill both gaps, and either form left standing would give it away.
+    assert cloze(card("report", "The report lists last year's reports.")) is None

@@ -123,8 +123,8 @@ def test_another_programs_file_is_refused_and_left_byte_identical(tmp_path, cloc
         result = cli([*command, "--db", str(path)])
         assert_one_error_line(result, str(path), "not a vocab-tui database")
     assert sha256(path) == before
-    if make is _marked_by_another_program:  # refused from its header: SQLite never opened it
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
+    # Refused from its header, or read by SQLite and its -wal/-shm files removed again: left as found.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
     if make is not _not_sqlite:  # and it was not switched to WAL (nor out of it)
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         expected = "wal" if make is _other_program else "delete"
@@ -214,6 +214,7 @@ def test_a_damaged_database_is_explained_refused_and_not_written(tmp_path, clock
         result = cli([*command, "--db", str(path)])
         assert_one_error_line(result, str(path), "damaged", "backup")
     assert sha256(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["vocab.db"]  # no -wal or -shm left behind
 
 
 # -- private by default -----------------------------------------------------------------------
@@ -254,7 +255,8 @@ def test_a_database_others_can_read_gets_a_warning_saying_how_to_fix_it(tmp_path
         f"Warning: {warning}"
     ]
 
-    path.chmod(0o600)
+    for file in tmp_path.glob("vocab.db*"):  # what the warning says to do: the -wal and -shm files too
+        file.chmod(0o600)
     assert Store(path, clock).warnings == []
 
 
@@ -562,3 +564,61 @@ def test_schema_3_keeps_each_reviews_interval_beside_its_json(tmp_path, clock):
         [before.replace("2026-02-05T01:00:00.500000", "2026-02-25T13:00:00.500000"), before])
     assert store.db.execute("SELECT interval_days FROM reviews ORDER BY id DESC LIMIT 1").fetchone()[0] == 0.5
     store.close()
+
+
+# -- paths that are not plain database files ----------------------------------------------------
+
+
+def test_a_uri_given_as_the_database_is_refused_and_the_file_it_names_left_alone(tmp_path, clock, monkeypatch):
+    foreign = tmp_path / "notes.db"
+    _other_program(foreign)
+    before = sha256(foreign)
+    monkeypatch.chdir(tmp_path)
+    for given in (f"file:{foreign}", f"FILE:{foreign}?mode=memory"):
+        result = cli(["learners", "list", "--db", given])
+        assert_one_error_line(result, "URI", "plain file path")
+    assert sha256(foreign) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]  # no folder named 'file:' either
+
+
+def test_a_named_pipe_or_a_device_as_the_database_is_refused_at_once(tmp_path):
+    pipe = tmp_path / "pipe.db"
+    os.mkfifo(pipe)
+    for given in (pipe, Path("/dev/null")):
+        run = subprocess.run(["vocab-tui", "learners", "list", "--db", str(given)], capture_output=True,
+                             text=True, timeout=60, env={**os.environ, "VOCAB_TUI_LANG": "en"})
+        assert run.returncode == 1, run.stderr
+        assert "not a regular file" in run.stderr and "Traceback" not in run.stderr
+    assert not Path("/dev/null-journal").exists() and not Path("/dev/null-wal").exists()
+
+
+def test_a_readable_wal_file_beside_a_private_database_gets_the_warning_too(tmp_path, clock):
+    path = tmp_path / "vocab.db"
+    keep = Store(path, clock)  # keeps the -wal and -shm files in place while the next one opens
+    keep.add_learner("Siti")
+    Path(f"{path}-wal").chmod(0o644)
+    store = Store(path, clock)
+    [warning] = store.warnings
+    assert "644" in warning and "chmod 600" in warning
+    store.close()
+    keep.close()
+
+
+def test_the_warning_through_a_link_names_the_real_files(tmp_path, clock):
+    real = tmp_path / "data" / "vocab.db"
+    Store(real, clock).close()
+    real.chmod(0o644)
+    link = tmp_path / "link.db"
+    link.symlink_to(real)
+    store = Store(link, clock)
+    [warning] = store.warnings
+    assert f"chmod 600 {real}*" in warning
+    store.close()
+
+
+def test_a_name_that_is_not_text_is_refused_with_a_message_not_a_crash(tmp_path):
+    path = tmp_path / "vocab.db"
+    run = subprocess.run([b"vocab-tui", b"learners", b"add", b"Siti \xff", b"--db", str(path).encode()],
+                         capture_output=True, timeout=60, env={**os.environ, "VOCAB_TUI_LANG": "en"})
+    assert run.returncode == 1, run.stderr
+    assert b"Error: The name holds a control character (U+DCFF)" in run.stderr

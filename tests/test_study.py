@@ -320,6 +320,70 @@ def test_a_suspended_leech_is_not_counted_as_due_tomorrow_in_the_summary(solo, c
     assert summary.due_tomorrow == 0
 
 
+def test_undo_after_suspending_a_leech_takes_back_the_lapse_and_the_suspend(solo, clock):
+    learner = solo.add_learner("Agus")
+    pk = pk_of(solo, "word0")
+    for _ in range(3):
+        session, answered = lapse_once(solo, learner, clock, pk)
+    assert answered.became_leech
+    reviews = len(review_rows(solo))
+    session.suspend_last()
+    assert solo.is_suspended(learner.id, pk)
+    card = session.undo()
+    assert card.pk == pk and card.state.state == State.Review
+    assert solo.card_flags(learner.id, pk) is None
+    assert solo.lapses(learner.id, pk) == 2
+    assert len(review_rows(solo)) == reviews - 1
+    assert session.studied == 0 and not session.can_undo
+
+
+def test_undo_puts_back_the_flags_a_card_had_before(office, clock):
+    learner = office.add_learner("Sari")
+    session = start(office, learner, clock)
+    card = session.next_card()
+    session.answer(Rating.Good)
+    session.bury_last()
+    buried = office.card_flags(learner.id, card.pk)
+    session.suspend_last()  # both came with the one answer: undo takes both back
+    assert office.card_flags(learner.id, card.pk).suspended
+    session.undo()
+    assert office.card_flags(learner.id, card.pk) is None and buried is not None
+    assert office.card_state(learner.id, card.pk) is None
+
+
+def test_suspend_and_bury_without_an_answer_are_undone_in_turn(office, clock):
+    learner = office.add_learner("Tono")
+    session = start(office, learner, clock)
+    first = session.next_card()
+    second = session.suspend_current()
+    third = session.bury_current()
+    assert office.is_suspended(learner.id, first.pk)
+    assert office.card_flags(learner.id, second.pk).buried_until == day_end(clock.now(), clock.tz, 4)
+    assert session.last_put_away.pk == second.pk and not session.undo_is_answer
+    assert session.undo().pk == second.pk
+    assert office.card_flags(learner.id, second.pk) is None
+    assert session.undo().pk == first.pk
+    assert office.card_flags(learner.id, first.pk) is None
+    assert review_rows(office) == []
+    shown = [first]
+    while session.current is not None:
+        session.answer(Rating.Easy)
+        if session.next_card() is not None:
+            shown.append(session.current)
+    assert terms(shown) == ["word0", "word1", "word2", "word3", "word4"]  # the order is as before
+    assert third.pk == shown[2].pk
+
+
+def test_a_suspended_leech_is_not_shown_again_in_its_session(solo, clock):
+    learner = solo.add_learner("Wati")
+    pk = pk_of(solo, "word0")
+    for _ in range(3):
+        session, answered = lapse_once(solo, learner, clock, pk)
+    session.suspend_last()
+    assert session.next_card() is None  # its relearning step is near, but it is put away
+    assert session.remaining == 0
+
+
 # -- suspending and burying ---------------------------------------------------------------------
 
 
@@ -447,6 +511,20 @@ def test_reviewing_ahead_brings_reviews_due_within_the_week(tmp_path, clock):
         assert not card.is_new and card.state == states[card.pk]
         week.answer(Rating.Good)
     assert sorted(terms(shown)) == ["word0", "word1", "word2"]
+
+
+def test_reviewing_ahead_brings_no_new_cards(office, clock):
+    learner = office.add_learner("Budi")
+    assert start(office, learner, clock, review_ahead_days=7).next_card() is None
+    ordinary = start(office, learner, clock)
+    assert ordinary.next_card().is_new
+
+
+def test_the_summary_counts_the_cards_still_waiting(office, clock):
+    learner = office.add_learner("Rina")
+    session = start(office, learner, clock)
+    session.next_card()
+    assert session.summary().left == 5 and session.summary().studied == 0
 
 
 # -- modes as recorded --------------------------------------------------------------------------

@@ -19,7 +19,10 @@ for message in catalog:
     key = message.id if isinstance(message.id, str) else message.id[0]
     if key in translations and not (message.string if isinstance(message.string, str) else all(message.string)):
         value = translations[key]
-        message.string = value if isinstance(message.id, str) else (value,)
+        if isinstance(message.id, str):
+            message.string = value
+        else:  # a plural entry: a list of forms, or one form for every count
+            message.string = tuple(value) if isinstance(value, list) else (value,)
         message.flags.discard("fuzzy")
         filled += 1
 with po.open("wb") as handle:

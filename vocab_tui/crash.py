@@ -33,6 +33,7 @@ from platformdirs import user_log_path
 
 from .clock import Clock, to_utc
 from .i18n import _
+from .paths import make_private_folders
 from .text import visible
 
 LOG_DIR_ENV = "VOCAB_TUI_LOG_DIR"
@@ -160,10 +161,7 @@ def report_text(error: BaseException, command: str, clock: Clock) -> str:
 
 
 def _open_report(folder: Path, stamp: str) -> tuple[int, Path]:
-    existed = folder.is_dir()
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not existed:
-        os.chmod(folder, 0o700)  # mkdir's mode is cut by the umask
+    make_private_folders(folder)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     for attempt in range(100):
         path = folder / (f"crash-{stamp}-{os.getpid()}" + (f"-{attempt}" if attempt else "") + ".txt")

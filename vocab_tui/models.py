@@ -84,3 +84,11 @@ class Answer:
     mode: str
     before: FSRSCard | None
     after: FSRSCard
+
+
+@dataclass(frozen=True)
+class CardFlags:
+    """How a learner has put a card away: suspended, or buried until a moment."""
+
+    suspended: bool = False
+    buried_until: datetime | None = None

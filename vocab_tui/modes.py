@@ -35,7 +35,15 @@ MODE_LABELS = {
     Mode.CLOZE: N_("Cloze: fill the gap in the example"),
 }
 SELF_GRADED = (Mode.RECOGNITION, Mode.PRODUCTION)
-ARTICLES = ("a ", "an ", "the ")
+# Small words a learner may put before any term ("a firewall", "to approve"); one is dropped.
+FUNCTION_WORDS = ("a ", "an ", "the ", "to ")
+# Characters that look like a dash or a quote on screen compare as the plain one.
+LOOK_ALIKES = str.maketrans(
+    {**dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63\uff0d", "-"),
+     **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4\u0060\uff07", "'"),
+     **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\uff02", '"')}
+)
+EDGE_PUNCTUATION = " .!?,;:\""
 BLANK = "_____"
 
 
@@ -56,21 +64,31 @@ def mode_for(card: Card, state: FSRSCard | None, choice_possible: bool = True) -
 
 
 def allows_article(card: Card) -> bool:
-    """A noun may be typed with or without 'a', 'an' or 'the' in front."""
-    return card.part_of_speech in (None, "noun") and not card.term.lower().startswith(ARTICLES)
+    """Any term may be typed with or without 'a', 'an', 'the' or 'to' in front, unless it starts with one."""
+    return not normalise(card.term).startswith(FUNCTION_WORDS)
+
+
+def fold(text: str) -> str:
+    """What the eye sees: invisible format characters (soft hyphen, zero-width space) gone,
+    look-alike dashes and quotes made plain, compatibility forms (full-width letters) made ordinary."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return text.translate(LOOK_ALIKES)
+
+
+def _drop_function_word(text: str) -> str:
+    for word in FUNCTION_WORDS:
+        if text.startswith(word):
+            return text[len(word):]
+    return text
 
 
 def normalise(text: str, drop_article: bool = False) -> str:
-    """Compare answers the way a teacher would: ignore case, spacing and final punctuation."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    text = " ".join(text.split()).strip(" .!?,;:\"")
-    if drop_article:
-        for article in ARTICLES:
-            if text.startswith(article):
-                text = text[len(article):]
-                break
-    return text
+    """Compare answers the way a teacher would: ignore case, spacing, final punctuation and
+    characters that look alike; with drop_article, one leading 'a', 'an', 'the' or 'to'."""
+    text = fold(text).casefold()
+    text = " ".join(text.split()).strip(EDGE_PUNCTUATION)
+    return _drop_function_word(text) if drop_article else text
 
 
 @dataclass(frozen=True)
@@ -78,7 +96,7 @@ class Segment:
     """One piece of the character diff between what was typed and the answer."""
 
     kind: str  # "same", "extra" (typed, not in the answer), "missing" (in the answer, not typed)
-    text: str
+    text: str  # in a typed diff, "same" and "extra" hold exactly what was typed
 
 
 @dataclass(frozen=True)
@@ -115,8 +133,8 @@ def check_typed(typed: str, answers: Sequence[str], drop_article: bool = False) 
             best = (distance, answer)
     assert best is not None
     distance, answer = best
+    diff = typed_diff(typed, answer, drop_article)
     target = normalise(answer, drop_article)
-    diff = char_diff(given, target)
     if distance <= allowed_edits(target):
         return TypedResult("close", Rating.Hard, answer, typed, diff)
     return TypedResult("wrong", Rating.Again, answer, typed, diff)
@@ -133,6 +151,45 @@ def char_diff(typed: str, expected: str) -> tuple[Segment, ...]:
         if op.tag in ("insert", "replace"):
             segments.append(Segment("missing", expected[op.dest_start:op.dest_end]))
     return tuple(segments)
+
+
+def typed_diff(typed: str, answer: str, drop_article: bool = False) -> tuple[Segment, ...]:
+    """What the learner typed, as typed, against the answer as compared.
+
+    Joining the "same" and "extra" texts gives back what was typed (its outer spacing and final
+    punctuation aside), so the screen can show the learner's own typing with the differing letters
+    marked; "same" and "missing" give the compared answer.
+    """
+    shown = "".join(ch for ch in " ".join(typed.split()).strip(EDGE_PUNCTUATION)
+                    if unicodedata.category(ch) != "Cf")
+    keys = [fold(ch).casefold() for ch in shown]
+    target = normalise(answer, drop_article)
+    segments: list[Segment] = []
+    start = 0
+    if drop_article:  # a leading 'the' or 'to' the check accepts is not a difference
+        folded = "".join(keys)
+        dropped = len(folded) - len(_drop_function_word(folded))
+        while dropped > 0 and start < len(keys):
+            dropped -= len(keys[start])
+            start += 1
+        if start:
+            segments.append(Segment("same", shown[:start]))
+    for op in Levenshtein.opcodes(keys[start:], list(target)):
+        src = shown[start + op.src_start:start + op.src_end]
+        if op.tag == "equal":
+            segments.append(Segment("same", src))
+            continue
+        if op.tag in ("delete", "replace"):
+            segments.append(Segment("extra", src))
+        if op.tag in ("insert", "replace"):
+            segments.append(Segment("missing", target[op.dest_start:op.dest_end]))
+    merged: list[Segment] = []
+    for segment in segments:
+        if merged and merged[-1].kind == segment.kind:
+            merged[-1] = Segment(segment.kind, merged[-1].text + segment.text)
+        else:
+            merged.append(segment)
+    return tuple(merged)
 
 
 # -- cloze --------------------------------------------------------------------------------------
@@ -166,9 +223,11 @@ def _word_pattern(word: str, part_of_speech: str | None) -> str:
 
 
 def cloze(card: Card) -> Cloze | None:
-    """Blank the term (or its inflected form) in the card's example; None if it is not there.
+    """Blank the term (or its inflected form) wherever it stands in the card's example.
 
-    A phrasal verb may be split by its object ("call you back"): each part gets its own blank.
+    None if the example lacks the term, or uses it in two different forms (one typed answer
+    could not fill both gaps). A phrasal verb may be split by its object ("call you back"):
+    each part gets its own blank.
     """
     words = card.term.rstrip(".?!").split()
     if not words:
@@ -176,18 +235,26 @@ def cloze(card: Card) -> Cloze | None:
     joiner = r"((?:\s+[\w'’]+){0,2}?\s+|[\s-]+)" if card.part_of_speech == "phrasal verb" else r"([\s-]+)"
     pattern = r"(?<![\w-])" + joiner.join(f"({_word_pattern(w, card.part_of_speech)})" for w in words)
     pattern += r"(?![\w-])"
-    match = re.search(pattern, card.example, flags=re.IGNORECASE)
-    if match is None:
+    matches = list(re.finditer(pattern, card.example, flags=re.IGNORECASE))
+    if not matches:
         return None
-    groups = match.groups()
-    parts, gaps = groups[0::2], groups[1::2]
-    if all(gap.strip(" -") == "" for gap in gaps):  # one unbroken phrase: one blank
-        blanked = BLANK
-    else:
-        blanked = BLANK + "".join(gap + BLANK for gap in gaps)
-    sentence = card.example[: match.start()] + blanked + card.example[match.end():]
-    answer = match.group(0) if blanked == BLANK else " ".join(parts)
-    return Cloze(sentence, answer)
+    pieces: list[str] = []
+    answers: list[str] = []
+    end = 0
+    for match in matches:  # every occurrence: a term left standing elsewhere would give the answer away
+        groups = match.groups()
+        parts, gaps = groups[0::2], groups[1::2]
+        if all(gap.strip(" -") == "" for gap in gaps):  # one unbroken phrase: one blank
+            blanked = BLANK
+            answers.append(match.group(0))
+        else:
+            blanked = BLANK + "".join(gap + BLANK for gap in gaps)
+            answers.append(" ".join(parts))
+        pieces += [card.example[end:match.start()], blanked]
+        end = match.end()
+    if len({normalise(answer) for answer in answers}) > 1:
+        return None
+    return Cloze("".join(pieces) + card.example[end:], answers[0])
 
 
 # -- multiple choice ----------------------------------------------------------------------------

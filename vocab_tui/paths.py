@@ -12,6 +12,24 @@ from .decks import bundled_decks_dir
 APP_NAME = "vocab-tui"
 
 
+def make_private_folders(folder: Path) -> None:
+    """Create `folder` and its missing parents, each readable by its owner only (0700, whatever the umask).
+
+    Folders that already exist are left as they are. Raises OSError when one cannot be made.
+    """
+    missing = []
+    for parent in (folder, *folder.parents):
+        if parent.exists():
+            break
+        missing.append(parent)
+    for parent in reversed(missing):
+        try:
+            os.mkdir(parent, 0o700)
+        except FileExistsError:
+            continue  # another process made it at the same moment
+        os.chmod(parent, 0o700)
+
+
 def default_db_path() -> Path:
     """The learners' database in the user data directory (e.g. ~/.local/share/vocab-tui)."""
     return user_data_path(APP_NAME, appauthor=False) / "vocab.db"

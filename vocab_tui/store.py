@@ -45,9 +45,11 @@ from sqlite_utils import Database
 from .clock import Clock, iso, parse_iso
 from .decks import Card, Deck
 from .i18n import _
+from .paths import make_private_folders
 from .models import (
     NEW,
     Answer,
+    CardFlags,
     DayProgress,
     DeckCounts,
     DeckInfo,
@@ -427,21 +429,6 @@ def _identify(conn: sqlite3.Connection, path: Path) -> tuple[int, int]:
     return version, app_id
 
 
-def _make_folders(folder: Path) -> None:
-    """Create `folder` and its missing parents, each private (0700) whatever the umask."""
-    missing = []
-    for parent in (folder, *folder.parents):
-        if parent.exists():
-            break
-        missing.append(parent)
-    for parent in reversed(missing):
-        try:
-            os.mkdir(parent, 0o700)
-        except FileExistsError:
-            continue  # another process made it at the same moment
-        os.chmod(parent, 0o700)
-
-
 def _create_private_file(path: Path) -> bool:
     """Create an empty file only its owner may read (0600, whatever the umask); False if it exists."""
     try:
@@ -538,6 +525,10 @@ class Store:
 
     def _prepare_file(self) -> None:
         """Make the folders and file when new (private); inspect, read-only, a file that exists."""
+        if str(self.path).lower().startswith("file:"):
+            # SQLite would read the name as a URI and open some other file than the one checked here.
+            raise StoreError(_("The database path {path} looks like a URI; give a plain file path, "
+                               "like /home/you/vocab.db").format(path=self.path))
         blocker = next((p for p in self.path.parents if p.exists()), None)
         if blocker is not None and not blocker.is_dir():
             raise StoreError(
@@ -550,7 +541,7 @@ class Store:
                 )
             )
         try:
-            _make_folders(self.path.parent)
+            make_private_folders(self.path.parent)
         except OSError as err:
             if err.errno in (errno.ENOSPC, errno.EDQUOT):
                 raise _disk_full(self.path) from None
@@ -581,12 +572,30 @@ class Store:
             )
 
     def _inspect(self) -> None:
-        """Refuse, before anything is written, a file that is not ours, is newer, or is damaged."""
+        """Refuse, before anything is written, a file that is not ours, is newer, or is damaged.
+
+        Only a regular file is opened (a named pipe would block, a device is nobody's database).
+        SQLite may create -wal and -shm files beside a WAL file it reads: those that were not
+        there before are removed again when the file is refused, so it is left as it was found.
+        """
         try:
+            info = os.stat(self.path)
+            if not stat.S_ISREG(info.st_mode):
+                raise _foreign(self.path, _("it is not a regular file"))
             with open(self.path, "rb") as file:
                 header = file.read(100)
         except OSError as err:
             raise database_error(err, self.path) from None
+        side_files = [Path(f"{self.path}{suffix}") for suffix in ("-wal", "-shm")]
+        absent = [side for side in side_files if not side.exists()]
+        try:
+            self._inspect_content(header)
+        except StoreError:
+            for side in absent:
+                side.unlink(missing_ok=True)
+            raise
+
+    def _inspect_content(self, header: bytes) -> None:
         if not header:
             return  # empty: ours to use
         if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
@@ -616,15 +625,19 @@ class Store:
     def _check_privacy(self) -> None:
         if os.name != "posix":
             return  # permission bits mean little elsewhere
-        try:
-            mode = stat.S_IMODE(os.stat(self.path).st_mode)
-        except OSError:
-            return
-        if mode & 0o044:
+        real = self.path.resolve()  # through a link, the -wal and -shm files sit beside the target
+        modes = []
+        for file in (real, Path(f"{real}-wal"), Path(f"{real}-shm")):
+            try:
+                modes.append(stat.S_IMODE(os.stat(file).st_mode))
+            except OSError:
+                continue
+        mode = next((m for m in modes if m & 0o044), None)
+        if mode is not None:
             self.warnings.append(
                 _("The database {path} can be read by other accounts on this computer (mode {mode}), and it "
                   "holds staff names and answers; make it private with: chmod 600 {files}").format(
-                    path=self.path, mode=f"{mode:o}", files=shlex.quote(str(self.path)) + "*")
+                    path=self.path, mode=f"{mode:o}", files=shlex.quote(str(real)) + "*")
             )
 
     def _explain(self, err: sqlite3.DatabaseError) -> str:
@@ -1149,6 +1162,32 @@ class Store:
                 "INSERT INTO card_flags (learner_id, card_pk, buried_until) VALUES (?, ?, ?) "
                 "ON CONFLICT (learner_id, card_pk) DO UPDATE SET buried_until = excluded.buried_until",
                 [learner_id, card_pk, iso(until)],
+            )
+
+    # Undo of a suspend or bury puts the flags back exactly as they were before it.
+
+    def card_flags(self, learner_id: int, card_pk: int) -> CardFlags | None:
+        """The learner's flags on a card, or None when the card was never put away."""
+        row = self.db.execute(
+            "SELECT suspended, buried_until FROM card_flags WHERE learner_id = ? AND card_pk = ?",
+            [learner_id, card_pk],
+        ).fetchone()
+        if row is None:
+            return None
+        return CardFlags(bool(row[0]), parse_iso(row[1]) if row[1] else None)
+
+    def restore_card_flags(self, learner_id: int, card_pk: int, flags: CardFlags | None) -> None:
+        """Set the learner's flags on a card back to `flags` (None: as if it was never put away)."""
+        with self._writing() as db:
+            if flags is None:
+                db.execute("DELETE FROM card_flags WHERE learner_id = ? AND card_pk = ?", [learner_id, card_pk])
+                return
+            db.execute(
+                "INSERT INTO card_flags (learner_id, card_pk, suspended, buried_until) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (learner_id, card_pk) DO UPDATE SET suspended = excluded.suspended, "
+                "buried_until = excluded.buried_until",
+                [learner_id, card_pk, int(flags.suspended),
+                 iso(flags.buried_until) if flags.buried_until else None],
             )
 
     def is_suspended(self, learner_id: int, card_pk: int) -> bool:

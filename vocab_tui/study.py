@@ -13,7 +13,7 @@ from fsrs import Rating, State
 
 from .clock import Clock
 from .decks import Card
-from .models import Answer, Learner, StoredCard
+from .models import Answer, CardFlags, Learner, StoredCard
 from .modes import Cloze, Mode, TypedResult, allows_article, check_typed, choose_options, cloze, mode_for
 from .scheduling import (
     SchedulerSettings,
@@ -80,13 +80,15 @@ class Answered:
 
 @dataclass
 class _Step:
-    """Enough about one answer to take it back."""
+    """Enough about one answer, or one card put away unanswered, to take it back with all it caused."""
 
-    review_id: int
     card: StudyCard
-    duration_ms: int
-    rating: Rating
+    review_id: int | None = None  # None: the card was suspended or buried without an answer
+    duration_ms: int = 0
+    rating: Rating | None = None
     learning_entry: tuple[datetime, int, FSRSCard] | None = None
+    flags_changed: bool = False  # the card was suspended or buried with this step
+    flags_before: CardFlags | None = None  # its flags before that, to put back on undo
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ class SessionSummary:
     time_ms: int
     due_tomorrow: int
     learning_later: int
+    left: int = 0  # cards the session still had for today when it ended
 
     @property
     def remembered_percent(self) -> int:
@@ -160,6 +163,8 @@ class StudySession:
                                                                       done.reviews_studied)
         for card in self.store.due_reviews(learner.id, self.deck_ids, ahead, now, review_limit):
             self._queue.append((card.card_id, card))
+        if self.review_ahead_days:  # reviewing ahead is for cards already learned: no new ones
+            return
         new_limit = remaining(learner.settings.new_per_day, done.new_studied) + self.extra_new
         per_deck = [self.store.new_cards(learner.id, deck_id, new_limit) for deck_id in self.deck_ids]
         for pk in interleave(per_deck, new_limit):
@@ -266,7 +271,7 @@ class StudySession:
         self.studied += 1
         self.remembered += rating != Rating.Again
         self.time_ms += duration
-        step = _Step(saved.review_id, current, duration, rating)
+        step = _Step(current, saved.review_id, duration, rating)
         _start, end = self._day()
         if after.state in (State.Learning, State.Relearning) and after.due < end:
             step.learning_entry = (after.due, after.card_id, after)
@@ -287,65 +292,93 @@ class StudySession:
     def can_undo(self) -> bool:
         return bool(self._undo)
 
-    def undo(self) -> StudyCard | None:
-        """Take back the last answer of this session; its card is shown again as it was.
+    @property
+    def undo_is_answer(self) -> bool:
+        """Whether undo would take back an answer (rather than a card put away unanswered)."""
+        return bool(self._undo) and self._undo[-1].review_id is not None
 
-        If the card has been studied on another screen since, the store refuses (StaleCardError)
-        and nothing changes but this: the answer leaves the undo list, as it can no longer be
-        taken back; the answer before it still can.
+    @property
+    def last_put_away(self) -> StudyCard | None:
+        """The card that undo would bring back after a suspend or bury without an answer."""
+        if self._undo and self._undo[-1].review_id is None:
+            return self._undo[-1].card
+        return None
+
+    def undo(self) -> StudyCard | None:
+        """Take back the last answer (or suspend, or bury) of this session, with everything it caused.
+
+        The card is shown again as it was before; a suspend or bury that came with the answer is
+        reversed too. If the card has been studied on another screen since, the store refuses
+        (StaleCardError) and nothing changes but this: the answer leaves the undo list, as it can
+        no longer be taken back; the answer before it still can.
         """
         if not self._undo:
             return None
         step = self._undo[-1]
-        try:
-            self.store.undo_review(step.review_id)
-        except StaleCardError:
-            self._undo.pop()
-            raise
-        self._undo.pop()
         pk = step.card.pk
+        if step.review_id is not None:
+            try:
+                self.store.undo_review(step.review_id)
+            except StaleCardError:
+                self._undo.pop()
+                raise
+        if step.flags_changed:
+            self.store.restore_card_flags(self.learner.id, pk, step.flags_before)
+        self._undo.pop()
         # The card is shown again as it was: no later copy of it may stay queued.
         self._learning = [item for item in self._learning if item[1] != pk]
         self._queue = deque(item for item in self._queue if item[0] != pk)
         if self.current is not None and self.current.pk != pk:  # the card that came next goes back first
             self._queue.appendleft((self.current.pk, self.current.state))
-        self.studied -= 1
-        self.remembered -= step.rating != Rating.Again
-        self.time_ms -= step.duration_ms
+        if step.review_id is not None:
+            self.studied -= 1
+            self.remembered -= step.rating != Rating.Again
+            self.time_ms -= step.duration_ms
         self._show(step.card)
         return self.current
 
     def suspend_current(self) -> StudyCard | None:
         """Keep the current card out of every future session (until resumed in Browse); show the next."""
         if self.current is not None:
-            self._put_away(self.current.pk, suspend=True)
+            self._put_away(_Step(self.current), suspend=True)
         return self.next_card()
 
     def bury_current(self) -> StudyCard | None:
         """Put the current card away until the next study day; show the next."""
         if self.current is not None:
-            self._put_away(self.current.pk, suspend=False)
+            self._put_away(_Step(self.current), suspend=False)
         return self.next_card()
 
     def suspend_last(self) -> None:
-        """Suspend the card answered last (e.g. after it was marked a leech)."""
+        """Suspend the card answered last (e.g. after it was marked a leech); undo reverses both."""
         if self._undo:
-            self._put_away(self._undo[-1].card.pk, suspend=True)
+            self._put_away(self._undo[-1], suspend=True)
 
     def bury_last(self) -> None:
-        """Put the card answered last away until the next study day."""
+        """Put the card answered last away until the next study day; undo reverses both."""
         if self._undo:
-            self._put_away(self._undo[-1].card.pk, suspend=False)
+            self._put_away(self._undo[-1], suspend=False)
 
-    def _put_away(self, pk: int, suspend: bool) -> None:
+    def _put_away(self, step: _Step, suspend: bool) -> None:
+        pk = step.card.pk
+        flags = self.store.card_flags(self.learner.id, pk)
         if suspend:
             self.store.set_suspended(self.learner.id, pk, True)
         else:
             self.store.bury(self.learner.id, pk, self._day()[1])
+        if not step.flags_changed:  # the first put-away of this step: what undo restores
+            step.flags_changed, step.flags_before = True, flags
+        if not self._undo or self._undo[-1] is not step:
+            self._undo.append(step)
+        # Put away means gone from this session too: no copy of it is left to be shown.
         self._learning = [item for item in self._learning if item[1] != pk]
+        self._queue = deque(item for item in self._queue if item[0] != pk)
+        if self.current is not None and self.current.pk == pk:
+            self.current = None
 
     def summary(self) -> SessionSummary:
         _start, end = self._day()
         tomorrow_end = day_end(end, self.clock.tz, self.settings.day_starts_at)
         due_tomorrow = self.store.due_before(self.learner.id, self.deck_ids, tomorrow_end)
-        return SessionSummary(self.studied, self.remembered, self.time_ms, due_tomorrow, len(self._learning))
+        return SessionSummary(self.studied, self.remembered, self.time_ms, due_tomorrow, len(self._learning),
+                              self.remaining)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 
 # C0 controls, DEL and the C1 controls. Tab and newline are judged by the caller (`allow`).
-_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
+# Lone surrogates too: a name typed in a non-UTF-8 terminal arrives holding them, and neither a
+# terminal nor a UTF-8 file can take them.
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def control_characters(text: str, allow: str = "") -> list[int]:
@@ -36,7 +38,9 @@ def visible(text: str, allow: str = "") -> str:
 
     def escape(match: re.Match[str]) -> str:
         char = match.group()
-        return char if char in allow else f"\\x{ord(char):02x}"
+        if char in allow:
+            return char
+        return f"\\x{ord(char):02x}" if ord(char) <= 0xFF else f"\\u{ord(char):04x}"
 
     return _CONTROL_RE.sub(escape, text)
 

@@ -18,6 +18,8 @@ from ..crash import CRASH_EXIT_CODE, Crash, write_report
 from ..i18n import LANGUAGE_NAMES, N_, _, current_language, set_language
 from ..models import Learner
 from ..scheduling import SchedulerSettings
+from ..store import StoreError
+from ..study import StudySession
 from ..text import visible
 from ..workspace import Workspace
 from .keys import binding_ids, keymap_ids, localize_bindings, set_keymap
@@ -88,6 +90,8 @@ class VocabApp(App[None]):
         self.scheduler_settings = settings or SchedulerSettings()
         self.config = config or Config()
         self.learner: Learner | None = None
+        # The learner's latest session: its last answer can be taken back until another one starts.
+        self.last_session: StudySession | None = None
         self.rng = rng or random.Random()
         self.crash: Crash | None = None  # set when an unexpected error stopped the app
         set_keymap(self.config.keys)
@@ -221,6 +225,28 @@ class VocabApp(App[None]):
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(screen)
+
+    def can_take_back(self) -> bool:
+        """Whether the chosen learner's latest session still has an answer to take back."""
+        session = self.last_session
+        return (session is not None and session.can_undo and self.learner is not None
+                and session.learner.id == self.learner.id)
+
+    def take_back(self) -> StudySession | None:
+        """Undo the last answer of the latest session; the session, showing that card again, or None."""
+        from .screens.drill import undo_message
+
+        session = self.last_session
+        if session is None or not self.can_take_back():
+            return None
+        message = undo_message(session)
+        try:
+            session.undo()
+        except StoreError as err:
+            self.notify(str(err), title=_("Could not undo"), severity="error", markup=False)
+            return None
+        self.notify(message, timeout=3, markup=False)
+        return session
 
     def get_key_display(self, binding: Binding) -> str:
         display = super().get_key_display(binding)

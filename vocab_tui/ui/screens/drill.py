@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fsrs import Rating
 from textual import on
 from textual.app import ComposeResult
@@ -11,7 +13,7 @@ from textual.reactive import reactive
 from textual.content import Content
 from textual.widgets import Footer, ProgressBar
 
-from ...i18n import N_, _
+from ...i18n import N_, _, ngettext
 from ...modes import SELF_GRADED, Mode, TypedResult
 from ...scheduling import RATINGS, format_interval
 from ...store import StoreError
@@ -49,12 +51,20 @@ MODE_NAMES = {
 QUESTION, REVEALED, FEEDBACK = "question", "revealed", "feedback"
 
 
-DIFF_STYLES = {"same": "", "extra": "strike red", "missing": "b green underline"}
+DIFF_STYLES = {"same": "", "extra": "strike red"}
 
 
 def diff_markup(result: TypedResult) -> Content:
-    """What was typed against the answer: kept letters plain, extra ones struck, missing ones marked."""
-    return plain("").join(plain(segment.text, DIFF_STYLES[segment.kind]) for segment in result.diff)
+    """What the learner typed, as typed: letters not in the answer struck, a ‸ where letters are missing."""
+    parts = []
+    previous = "same"
+    for segment in result.diff:
+        if segment.kind in DIFF_STYLES:
+            parts.append(plain(segment.text, DIFF_STYLES[segment.kind]))
+        elif previous != "extra":  # left out: the answer shows the letters; here only where they go
+            parts.append(plain("‸", "b green"))
+        previous = segment.kind
+    return plain("").join(parts)
 
 
 class DrillScreen(VocabScreen):
@@ -79,13 +89,13 @@ class DrillScreen(VocabScreen):
     phase: reactive[str] = reactive(QUESTION, bindings=True)
 
     def __init__(self, deck_ids: list[str], mode: Mode | None = None, *, extra_new: int = 0,
-                 review_ahead_days: int = 0) -> None:
+                 review_ahead_days: int = 0, session: StudySession | None = None) -> None:
         super().__init__()
         self.deck_ids = deck_ids
         self.fixed_mode = mode
         self.extra_new = extra_new
         self.review_ahead_days = review_ahead_days
-        self.session: StudySession | None = None
+        self.session: StudySession | None = session  # given: a finished session whose last answer was undone
         self.shown: StudyCard | None = None  # the card on screen (still there after it is answered)
 
     def compose(self) -> ComposeResult:
@@ -116,15 +126,33 @@ class DrillScreen(VocabScreen):
                 yield Static(id=f"grade-{int(rating)}", classes="grade")
         yield Footer(show_command_palette=False)
 
+    @classmethod
+    def resume(cls, session: StudySession) -> DrillScreen:
+        """Go on with a session whose card was just brought back by undo."""
+        return cls(session.deck_ids, session=session)
+
     def on_mount(self) -> None:
         app = self.vocab
         assert app.learner is not None
+        if self.session is not None and self.session.current is not None:
+            self.show_card()
+            return
         self.session = StudySession(
             app.store, app.learner, self.deck_ids, app.clock, app.scheduler_settings,
             mode=self.fixed_mode, extra_new=self.extra_new, review_ahead_days=self.review_ahead_days,
             rng=app.rng,
         )
-        self.show_next()
+        if self.session.next_card() is None:  # nothing to study: say so at home, no empty summary
+            self.app.pop_screen()
+            if self.review_ahead_days:
+                message = ngettext("No cards are due in the next day.", "No cards are due in the next {n} days.",
+                                   self.review_ahead_days).format(n=self.review_ahead_days)
+            else:
+                message = _("Nothing to study here right now.")
+            self.notify(message, timeout=5)
+            return
+        app.last_session = self.session  # a new session: the one before can no longer be undone
+        self.show_card()
 
     @property
     def card(self) -> StudyCard | None:
@@ -268,7 +296,12 @@ class DrillScreen(VocabScreen):
     def action_grade(self, value: int) -> None:
         if self.phase != REVEALED or self.card is None:
             return
-        if self.save(Rating(value)) is not None:
+        answered = self.save(Rating(value))
+        if answered is None:
+            return
+        if answered.became_leech:  # the next card waits until the learner has decided
+            self.ask_about_leech(then=self.show_next)
+        else:
             self.show_next()
 
     def action_choose(self, number: int) -> None:
@@ -276,7 +309,8 @@ class DrillScreen(VocabScreen):
         if card is None or self.phase != QUESTION or not 1 <= number <= len(card.options):
             return
         right = card.options[number - 1].id == card.card.id
-        if self.save(Rating.Good if right else Rating.Again) is None:
+        answered = self.save(Rating.Good if right else Rating.Again)
+        if answered is None:
             return
         self.show_options(chosen=number)
         self.query_one("#feedback", Static).update(
@@ -284,6 +318,8 @@ class DrillScreen(VocabScreen):
                 answer=card.card.translation)
         )
         self.phase = FEEDBACK
+        if answered.became_leech:
+            self.ask_about_leech()
 
     @on(Input.Submitted, "#typed")
     def typed_answer(self, event: Input.Submitted) -> None:
@@ -291,7 +327,8 @@ class DrillScreen(VocabScreen):
         if card is None or self.phase != QUESTION:
             return
         result = card.check(event.value)
-        if self.save(result.rating) is None:
+        answered = self.save(result.rating)
+        if answered is None:
             return
         event.input.disabled = True
         self.set_focus(None)
@@ -306,6 +343,8 @@ class DrillScreen(VocabScreen):
                 text += "\n" + markup(_("You typed: {diff}"), diff=diff_markup(result))
         self.query_one("#feedback", Static).update(text)
         self.phase = FEEDBACK
+        if answered.became_leech:
+            self.ask_about_leech()
 
     def save(self, rating: Rating) -> Answered | None:
         assert self.session is not None
@@ -319,18 +358,25 @@ class DrillScreen(VocabScreen):
         if answered.rebased:
             self.notify(_("This card was studied on another screen; your answer was applied to its newest progress."),
                         timeout=6)
-        if answered.became_leech:
-            self.app.push_screen(LeechScreen(), self._leech_decided)
         return answered
 
-    def _leech_decided(self, suspend: bool | None) -> None:
-        if suspend and self.session is not None:
-            try:
-                self.session.suspend_last()
-            except StoreError as err:
-                self.notify(str(err), severity="error", markup=False)
-                return
-            self.notify(_("Suspended. You can find it again in Browse."), timeout=5)
+    def ask_about_leech(self, then: Callable[[], None] | None = None) -> None:
+        """Offer to suspend the card just answered; `then` runs once the learner has decided."""
+        card = self.shown
+
+        def decided(suspend: bool | None) -> None:
+            if suspend and self.session is not None and card is not None:
+                try:
+                    self.session.suspend_last()
+                except StoreError as err:
+                    self.notify(str(err), severity="error", markup=False)
+                else:
+                    self.notify(_("“{term}” is suspended. You can find it again in Browse.").format(
+                        term=card.card.term), timeout=5, markup=False)
+            if then is not None:
+                then()
+
+        self.app.push_screen(LeechScreen(), decided)
 
     def action_next(self) -> None:
         if self.phase == FEEDBACK:
@@ -339,6 +385,7 @@ class DrillScreen(VocabScreen):
     def action_undo(self) -> None:
         if self.session is None or not self.session.can_undo:
             return
+        message = undo_message(self.session)
         try:
             restored = self.session.undo()
         except StoreError as err:
@@ -347,7 +394,7 @@ class DrillScreen(VocabScreen):
             return
         if restored is not None:
             self.show_card()
-            self.notify(_("Last answer taken back."), timeout=3)
+            self.notify(message, timeout=3, markup=False)
 
     def action_suspend(self) -> None:
         self._put_away(suspend=True)
@@ -359,8 +406,13 @@ class DrillScreen(VocabScreen):
         session = self.session
         if session is None:
             return
+        card = self.shown
+        if card is None:
+            return
+        message = (_("“{term}” is suspended (U takes it back).") if suspend
+                   else _("“{term}” is buried until tomorrow (U takes it back).")).format(term=card.card.term)
         try:
-            if self.phase == FEEDBACK:  # the card on screen was already answered
+            if self.phase == FEEDBACK:  # the card on screen was already answered: undo takes back both
                 if suspend:
                     session.suspend_last()
                 else:
@@ -370,11 +422,10 @@ class DrillScreen(VocabScreen):
         except StoreError as err:  # not saved: the card stays where it was
             self.notify(str(err), severity="error", markup=False)
             return
+        self.notify(message, timeout=4, markup=False)
         if self.phase == FEEDBACK:
-            self.notify(_("Suspended.") if suspend else _("Buried until tomorrow."), timeout=3)
             self.show_next()
             return
-        self.notify(_("Suspended.") if suspend else _("Buried until tomorrow."), timeout=3)
         if nxt is None:
             self.finish()
         else:
@@ -388,6 +439,15 @@ class DrillScreen(VocabScreen):
 
         assert self.session is not None
         self.app.switch_screen(SummaryScreen(self.session.summary()))
+
+
+def undo_message(session: StudySession) -> str:
+    """What undo is about to take back, said before it does."""
+    if session.undo_is_answer:
+        return _("Last answer taken back.")
+    step_card = session.last_put_away
+    term = step_card.card.term if step_card is not None else ""
+    return _("“{term}” is back in this session.").format(term=term)
 
 
 class LeechScreen(VocabModal):

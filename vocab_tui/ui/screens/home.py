@@ -23,6 +23,8 @@ class HomeScreen(VocabScreen):
         Binding("t", "stats", N_("Statistics"), id="home.stats"),
         Binding("s", "settings", N_("Settings"), id="home.settings"),
         Binding("p", "profiles", N_("Switch profile"), id="home.profiles", show=False),
+        # Not on the bottom line, which is full at 80 columns; listed in help (?) and the guide.
+        Binding("u,ctrl+z", "undo", N_("Undo last answer"), id="home.undo", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -42,7 +44,24 @@ class HomeScreen(VocabScreen):
         table.focus()
 
     def on_screen_resume(self) -> None:
-        self.refresh_counts()
+        # A command that leaves for another screen (switch profile, language) passes through this one
+        # on its way: only the screen still shown, with a learner chosen, has counts to show.
+        if self.is_current and self.vocab.learner is not None:
+            self.refresh_counts()
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo":
+            return self.vocab.can_take_back()
+        return True
+
+    def action_undo(self) -> None:
+        """Until another session starts, the last answer of the latest one can still be taken back."""
+        from .drill import DrillScreen
+
+        session = self.vocab.take_back()
+        if session is not None:
+            self.app.push_screen(DrillScreen.resume(session))
 
     def refresh_counts(self) -> None:
         app = self.vocab

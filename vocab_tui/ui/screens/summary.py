@@ -21,10 +21,25 @@ def format_duration(ms: int) -> str:
     return _("{s} s").format(s=seconds)
 
 
+def heading(s: SessionSummary) -> str:
+    """A first line that fits the numbers below it."""
+    if not s.studied:
+        if s.left:
+            return ngettext("Ended before the first answer: {n} card is still waiting.",
+                            "Ended before the first answer: {n} cards are still waiting.", s.left).format(n=s.left)
+        return _("Nothing to study right now.")
+    if s.remembered_percent >= 80:
+        return _("Well done!")
+    if s.remembered_percent >= 50:
+        return _("Good effort!")
+    return _("A hard session: the words you forgot come back soon.")
+
+
 class SummaryScreen(VocabScreen):
     BINDINGS = [
         Binding("enter", "home", N_("Back to decks"), id="summary.home", priority=True),
         Binding("escape", "home", N_("Back to decks"), id="summary.back", show=False),
+        Binding("u,ctrl+z", "undo", N_("Undo last answer"), id="summary.undo"),
     ]
 
     def __init__(self, summary: SessionSummary) -> None:
@@ -35,13 +50,10 @@ class SummaryScreen(VocabScreen):
         s = self.summary
         yield Static(_("Session finished"), id="topbar")
         with Vertical(id="summary-box"):
-            if s.studied:
-                yield Label(_("Well done!"), classes="dialog-title")
-            else:
-                yield Label(_("Nothing to study right now."), classes="dialog-title")
+            yield Label(heading(s), classes="dialog-title")
             rows = [
                 (_("Cards studied"), str(s.studied)),
-                (_("Remembered"), f"{s.remembered_percent}%"),
+                (_("Remembered"), f"{s.remembered_percent}%" if s.studied else "–"),
                 (_("Time spent"), format_duration(s.time_ms)),
                 (_("Due by the end of tomorrow"), str(s.due_tomorrow)),
             ]
@@ -58,5 +70,18 @@ class SummaryScreen(VocabScreen):
                 )
         yield Footer(show_command_palette=False)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo":
+            return self.vocab.can_take_back()
+        return True
+
     def action_home(self) -> None:
         self.app.pop_screen()
+
+    def action_undo(self) -> None:
+        """A mis-keyed last grade is not final: take it back and show the card again."""
+        from .drill import DrillScreen
+
+        session = self.vocab.take_back()
+        if session is not None:
+            self.app.switch_screen(DrillScreen.resume(session))
