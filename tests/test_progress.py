@@ -423,3 +423,47 @@ def test_the_study_day_is_a_window_from_04_00_to_04_00_local(wide_store, clock):
     clock.current = at("2026-11-03 03:59") + timedelta(seconds=30)
     assert home_counts(store, learner, ["office"], clock, NO_FUZZ).today.reviewed == 1
     assert stats(store, clock).daily == {date(2026, 11, 2): 1}
+
+
+@pytest.mark.parametrize("offset_minutes", [420, 345, -150, 0])  # WIB, Nepal (+05:45), Newfoundland (-02:30), UTC
+def test_statistics_counted_in_sql_match_counting_every_review(tmp_path, offset_minutes):
+    """The numbers the store aggregates in SQL are those of reading every review and every due date."""
+    import random
+    from collections import Counter
+
+    zone = timezone(timedelta(minutes=offset_minutes))
+    clock = FixedClock(datetime(2026, 11, 2, 2, 7, tzinfo=timezone.utc), tz=zone)
+    folder = tmp_path / "decks"
+    write_deck(folder, "office", 60)
+    store = Store(tmp_path / "v.db", clock)
+    store.sync_decks(load_decks([folder]).decks)
+    store.learner_id = store.add_learner("Siti").id
+    rng = random.Random(offset_minutes)
+    now = clock.now()
+    for _ in range(400):
+        card = rng.randint(1, 60)
+        answered = now - timedelta(days=rng.uniform(0, 40)) + timedelta(hours=rng.choice([0, 6]))  # some ahead
+        answered = answered.replace(microsecond=rng.choice([0, 999_000]))
+        before = rng.choice([None, review_card(card, interval_days=rng.choice([5, 20.99, 21, 30]),
+                                               reviewed=answered - timedelta(days=40))])
+        add_review(store, card, answered, rng.choice(list(Rating)), before)
+    for card in range(1, 61, 2):
+        add_state(store, card, State.Review, now + timedelta(days=rng.uniform(-5, 35), minutes=rng.randint(0, 59)))
+    result = stats(store, clock)
+
+    hour = NO_FUZZ.day_starts_at
+    today = study_date(now, zone, hour)
+    end = datetime.combine(today + timedelta(days=1), datetime.min.time(), zone) + timedelta(hours=hour)
+    history = store.review_history(store.learner_id, until=end)
+    per_day = Counter(study_date(datetime.fromisoformat(r["answered_at"]), zone, hour) for r in history)
+    assert result.daily == dict(per_day)
+    assert (result.retention, result.retention_reviews) == true_retention(history, zone, hour)
+    assert result.retention_reviews > 20
+    forecast = [0] * 30
+    for (due,) in store.db.execute("SELECT due FROM card_states WHERE learner_id = ?", [store.learner_id]):
+        offset = (study_date(datetime.fromisoformat(due), zone, hour) - today).days
+        if offset < 30:
+            forecast[max(0, offset)] += 1
+    assert result.forecast == forecast
+    assert sum(forecast) > 10
+    store.close()

@@ -221,3 +221,110 @@ def test_a_deck_parsed_before_a_trainer_saved_it_never_overwrites_the_newer_vers
     assert row[0] == "kata baru"
     first.close()
     second.close()
+
+
+# -- multiple-choice candidates -----------------------------------------------------------------
+
+
+def _deck_with_parts(folder: Path, deck_id: str, parts: list[str | None]) -> None:
+    import yaml
+
+    cards = []
+    for i, part in enumerate(parts):
+        card = {"term": f"{deck_id}{i}", "translation": f"arti{deck_id}{i}", "definition": f"Meaning {i}.",
+                "example": f"We use {deck_id}{i} at the office."}
+        if part:
+            card["part_of_speech"] = part
+        cards.append(card)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{deck_id}.yaml").write_text(
+        yaml.safe_dump({"deck": {"id": deck_id, "title": deck_id}, "cards": cards}, sort_keys=False), encoding="utf-8")
+
+
+def _candidates_store(tmp_path, clock, parts, other=None):
+    import random
+
+    folder = tmp_path / "decks"
+    _deck_with_parts(folder, "big", parts)
+    if other:
+        _deck_with_parts(folder, "other", other)
+    store = Store(tmp_path / "c.db", clock)
+    store.sync_decks(load_decks([folder]).decks)
+    return store, random
+
+
+def test_choice_candidates_are_a_small_sample_of_the_same_part_of_speech(tmp_path, clock):
+    parts = ["noun", "verb", "verb", "adjective"] * 50  # 50 nouns among 200 cards
+    store, random = _candidates_store(tmp_path, clock, parts)
+    target = store.card(1)  # a noun
+    seen_terms = set()
+    for seed in range(20):
+        picked = store.choice_candidates(target, ["big"], random.Random(seed), per_group=6)
+        assert 1 <= len(picked) <= 6
+        assert all(c.part_of_speech == "noun" and c.deck_id == "big" for c in picked)
+        assert target.card.id not in {c.id for c in picked}
+        assert len({c.id for c in picked}) == len(picked)
+        seen_terms.update(c.term for c in picked)
+    assert len(seen_terms) > 30  # random draws spread over the deck, not the same run of cards
+    first = store.choice_candidates(target, ["big"], random.Random(7))
+    assert store.choice_candidates(target, ["big"], random.Random(7)) == first
+    store.close()
+
+
+def test_choice_candidates_fall_back_to_other_parts_then_other_decks(tmp_path, clock):
+    store, random = _candidates_store(tmp_path, clock, ["noun", "verb", "verb"], other=["noun"] * 10)
+    target = store.card(1)
+    picked = store.choice_candidates(target, ["big", "other"], random.Random(3), per_group=4)
+    same_deck = [c for c in picked if c.deck_id == "big"]
+    assert sorted(c.part_of_speech for c in same_deck) == ["verb", "verb"]
+    assert 1 <= len([c for c in picked if c.deck_id == "other"]) <= 4
+    assert target.card.id not in {c.id for c in same_deck}
+    store.close()
+
+
+def test_choice_candidates_skip_retired_cards(tmp_path, clock):
+    store, random = _candidates_store(tmp_path, clock, ["noun"] * 6)
+    store.db.execute("UPDATE cards SET retired_at = '2026-01-01T00:00:00.000+00:00' WHERE pk IN (2, 3, 4)")
+    picked = store.choice_candidates(store.card(1), ["big"], random.Random(1))
+    assert sorted(c.term for c in picked) == ["big4", "big5"]
+    store.close()
+
+
+def test_due_reviews_come_in_the_order_of_order_reviews_and_stop_at_the_limit(tmp_path, clock):
+    """The SQL order (whole days elapsed / stability, descending) is FSRS-6's retrievability order."""
+    import random as random_module
+    from datetime import timedelta
+
+    from fsrs import State
+
+    from vocab_tui.clock import iso
+    from vocab_tui.scheduling import SchedulerSettings, make_scheduler, order_reviews
+
+    folder = tmp_path / "decks"
+    write_deck(folder, "office", 300)
+    store = Store(tmp_path / "r.db", clock)
+    store.sync_decks(load_decks([folder]).decks)
+    learner = store.add_learner("Sari", "Bappeda")
+    now = clock.now()
+    rng = random_module.Random(5)
+    rows = []
+    for pk in range(1, 301):
+        last = now - timedelta(days=rng.choice([0, 1, 2, 3, 5, 8, 13, 40]), hours=rng.randint(0, 23))
+        stability = rng.choice([0.5, 1.0, 2.5, 4.0, 10.0, 33.3])
+        due = now - timedelta(days=rng.randint(-3, 9), minutes=rng.randint(0, 59))
+        rows.append((learner.id, pk, int(State.Review), None, stability, 5.0, iso(due),
+                     None if pk % 37 == 0 else iso(last)))
+    store.db.conn.executemany(
+        "INSERT INTO card_states (learner_id, card_pk, state, step, stability, difficulty, due, last_review) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    store.db.conn.commit()
+    before = now + timedelta(days=1)
+    scheduler = make_scheduler(SchedulerSettings())
+    expected = order_reviews(store.due_states(learner.id, ["office"], (State.Review,), before), scheduler, now)
+    got = store.due_reviews(learner.id, ["office"], before, now, None)
+    assert len(expected) > 150
+    assert [c.card_id for c in got] == [c.card_id for c in expected]
+    assert [c.card_id for c in store.due_reviews(learner.id, ["office"], before, now, 25)] == [
+        c.card_id for c in expected[:25]]
+    assert store.due_reviews(learner.id, ["office"], before, now, 0) == []
+    store.close()

@@ -537,6 +537,36 @@ async def test_a_suspend_in_browse_that_cannot_be_saved_says_why(workspace):
     assert workspace.store.db.execute("SELECT count(*) FROM card_flags").fetchone()[0] == 0
 
 
+def test_schema_3_keeps_each_reviews_interval_beside_its_json(tmp_path, clock):
+    """Reviews saved before schema 3 get their interval when the file is migrated; later ones as they are saved."""
+    path = tmp_path / "old.db"
+    old = Database(sqlite3.connect(path))
+    for migrate in MIGRATIONS[:2]:
+        migrate(old)
+    old.execute("PRAGMA user_version = 2")
+    old["learners"].insert({"name": "Siti", "unit": "Dinkes", "created_at": "2026-01-05T01:00:00.000+00:00"})
+    old["decks"].insert({"id": "d", "title": "D"})
+    old["cards"].insert({"deck_id": "d", "card_id": "c", "position": 0, "term": "t", "translation": "x",
+                         "definition": "y", "example": "z"})
+    before = ('{"card_id":1,"state":2,"step":null,"stability":9.0,"difficulty":5.0,'
+              '"due":"2026-02-26T01:00:00.500000+00:00","last_review":"2026-02-05T01:00:00.500000+00:00"}')
+    for card_before, state in [(before, 2), (None, 0)]:
+        old["reviews"].insert({"learner_id": 1, "card_pk": 1, "rating": 3, "answered_at": "2026-02-26T02:00:00.000+00:00",
+                               "mode": "typed", "state_before": state, "state_after": 2, "card_before": card_before,
+                               "card_after": before})
+    old.conn.commit()
+    old.close()
+
+    store = Store(path, clock)
+    assert [r[0] for r in store.db.execute("SELECT interval_days FROM reviews ORDER BY id")] == [21.0, None]
+    store.db.execute(
+        "INSERT INTO reviews (learner_id, card_pk, rating, answered_at, mode, state_before, state_after, "
+        "card_before, card_after) VALUES (1, 1, 3, '2026-03-01T00:00:00.000+00:00', 'typed', 2, 2, ?, ?)",
+        [before.replace("2026-02-05T01:00:00.500000", "2026-02-25T13:00:00.500000"), before])
+    assert store.db.execute("SELECT interval_days FROM reviews ORDER BY id DESC LIMIT 1").fetchone()[0] == 0.5
+    store.close()
+
+
 # -- paths that are not plain database files ----------------------------------------------------
 
 

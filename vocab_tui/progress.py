@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
-from .clock import Clock, parse_iso
+from .clock import UTC, Clock, parse_iso
 from .models import DayProgress, DeckCounts, Learner
 from .scheduling import SchedulerSettings, day_end, day_start, remaining
-from .store import Store
+from .store import MATURE_DAYS, Store
 
 
 @dataclass(frozen=True)
@@ -66,8 +65,6 @@ def next_change(
 
 # -- the learner's statistics -------------------------------------------------------------------
 
-MATURE_DAYS = 21
-
 
 @dataclass(frozen=True)
 class LearnerStats:
@@ -98,7 +95,10 @@ def streak(days: set[date] | frozenset[date], today: date) -> int:
 
 
 def true_retention(history: list[dict], tz: tzinfo, hour: int) -> tuple[float | None, int]:
-    """Share of first-of-the-day reviews of mature cards (interval >= 21 days) not answered Again."""
+    """Share of first-of-the-day reviews of mature cards (interval >= 21 days) not answered Again.
+
+    Worked out from every review (`Store.review_history`): the definition that `learner_stats` counts in SQL.
+    """
     seen: set[tuple[int, date]] = set()
     passed = total = 0
     for review in history:
@@ -128,20 +128,29 @@ def learner_stats(
     left out of the days, the streak and the retention: they have not happened yet, and count on
     the day they are stamped with once that day comes. Words known count cards by their stored
     state, which such a review did change: the learner did study the word.
+
+    Nothing is read review by review: the store counts within each study day's bounds (worked out
+    here, in the learner's time zone) through its indexes.
     """
     now = clock.now()
     hour = settings.day_starts_at
-    today = study_date(now, clock.tz, hour)
-    end = day_end(now, clock.tz, hour)
-    history = store.review_history(learner.id, until=end)
-    per_day: Counter[date] = Counter(study_date(parse_iso(r["answered_at"]), clock.tz, hour) for r in history)
+    tz = clock.tz
+    today = study_date(now, tz, hour)
+
+    def bounds(day: date) -> tuple[datetime, datetime]:
+        start = datetime.combine(day, time(hour), tzinfo=tz)
+        return start.astimezone(UTC), datetime.combine(day + timedelta(days=1), time(hour), tzinfo=tz).astimezone(UTC)
+
+    first = store.first_review(learner.id)
+    history_days = [] if first is None else [
+        today - timedelta(days=offset) for offset in range(max(0, (today - study_date(first, tz, hour)).days), -1, -1)]
+    spans = [bounds(day) for day in history_days]
+    per_day = {day: n for day, n in zip(history_days, store.review_counts(learner.id, spans)) if n}
     recent = [per_day.get(today - timedelta(days=offset), 0) for offset in range(days - 1, -1, -1)]
-    forecast = [0] * days
-    for due in store.due_dates(learner.id, deck_ids):
-        offset = (study_date(due, clock.tz, hour) - today).days
-        if offset < days:
-            forecast[max(0, offset)] += 1
-    retention, basis = true_retention(history, clock.tz, hour)
+    ahead = [bounds(today + timedelta(days=offset)) for offset in range(days)]
+    forecast = store.due_counts(learner.id, deck_ids, [(None, ahead[0][1]), *ahead[1:]])
+    total, passed = store.first_reviews_passed(learner.id, spans)
+    retention = passed / total if total else None
     known, mature = store.known_words(learner.id, MATURE_DAYS)
-    return LearnerStats(today, streak(set(per_day), today), dict(per_day), recent, forecast, retention, basis,
+    return LearnerStats(today, streak(set(per_day), today), per_day, recent, forecast, retention, total,
                         known, mature)

@@ -321,8 +321,44 @@ def _schema_v2(db: Database) -> None:
     db["learners"].add_column("default_mode", str, not_null_default="mixed")
 
 
+MATURE_DAYS = 21  # a card shown at an interval of 21 days or more is mature (as in Anki)
+
+
+def _schema_v3(db: Database) -> None:
+    """Indexes for the hot paths, so that their cost does not grow with the size of a deck (issue 13).
+
+    cards(deck_id, position): new cards in deck order and random draws by position, read in index order.
+    cards(deck_id, retired_at, part_of_speech, position): active cards counted per deck without reading
+    their rows, and random distractors of one part of speech.
+    """
+    db["cards"].create_index(["deck_id", "position"], index_name="cards_deck_position")
+    db["cards"].create_index(["deck_id", "retired_at", "part_of_speech", "position"], index_name="cards_deck_active")
+    # The interval each review was shown at (due - last review of the state before it, in days), kept beside
+    # the JSON so that the statistics screen can pick mature reviews without parsing a year of JSON.
+    db["reviews"].add_column("interval_days", float)
+    db.execute(f"UPDATE reviews SET interval_days = {_INTERVAL_DAYS.format(row='reviews')} WHERE card_before IS NOT NULL")
+    db.execute(
+        "CREATE TRIGGER reviews_interval_days AFTER INSERT ON reviews WHEN NEW.card_before IS NOT NULL "
+        f"BEGIN UPDATE reviews SET interval_days = {_INTERVAL_DAYS.format(row='NEW')} WHERE id = NEW.id; END"
+    )
+    # The reviews true retention counts (cards in review, shown at a mature interval), in an index that
+    # holds all it reads: a year of them is counted without visiting the review rows.
+    db.execute(
+        "CREATE INDEX reviews_mature ON reviews (learner_id, answered_at, card_pk, rating, state_before, interval_days) "
+        f"WHERE state_before = 2 AND interval_days >= {MATURE_DAYS}"
+    )
+
+
+# Days between the due date and the last review of a review's state before it (NULL without a last review),
+# to the millisecond, as stored times are.
+_INTERVAL_DAYS = (
+    "round((julianday(json_extract({row}.card_before, '$.due')) "
+    "- julianday(json_extract({row}.card_before, '$.last_review'))) * 86400000) / 86400000.0"
+)
+
+
 # Forward migrations, in order: index i takes a database from user_version i to i + 1.
-MIGRATIONS: list[Callable[[Database], None]] = [_schema_v1, _schema_v2]
+MIGRATIONS: list[Callable[[Database], None]] = [_schema_v1, _schema_v2, _schema_v3]
 
 # A card the learner has suspended, or buried until later, stays out of every queue.
 _AVAILABLE = (
@@ -912,19 +948,50 @@ class Store:
     def due_states(
         self, learner_id: int, deck_ids: list[str], states: tuple[State, ...], due_before: datetime
     ) -> list[FSRSCard]:
-        """The learner's active cards in `states` due before `due_before`, earliest first."""
+        """The learner's active cards in `states` due before `due_before`, in no particular order."""
         available = _AVAILABLE.format(learner="s.learner_id", card="s.card_pk", now=":now")
         rows = self.db.query(
             "SELECT s.* FROM card_states s JOIN cards c ON c.pk = s.card_pk "
             "WHERE s.learner_id = :learner AND s.state IN (SELECT value FROM json_each(:states)) "
             "AND s.due < :before AND c.retired_at IS NULL "
-            f"AND c.deck_id IN (SELECT value FROM json_each(:decks)) AND {available} ORDER BY s.due",
+            f"AND c.deck_id IN (SELECT value FROM json_each(:decks)) AND {available}",
             {
                 "learner": learner_id,
                 "states": json.dumps([int(s) for s in states]),
                 "before": iso(due_before),
                 "decks": json.dumps(deck_ids),
                 "now": iso(self.clock.now()),
+            },
+        )
+        return [self._fsrs_card(row) for row in rows]
+
+    def due_reviews(
+        self, learner_id: int, deck_ids: list[str], due_before: datetime, now: datetime, limit: int | None
+    ) -> list[FSRSCard]:
+        """The learner's active review cards due before `due_before`, least retrievable at `now` first.
+
+        At most `limit` cards (None: all) leave the database. The order is `scheduling.order_reviews`,
+        worked out in SQL: FSRS-6 retrievability (1 + factor * t / S) ** -decay falls as t / S grows,
+        t being the whole days elapsed since the last review, so t / S descending is the same order;
+        a card without a last review or stability counts as retrievability 0 (first). Ties: due, key.
+        """
+        available = _AVAILABLE.format(learner="s.learner_id", card="s.card_pk", now=":now")
+        elapsed_days = (
+            "max(0, CAST(round((julianday(:now) - julianday(s.last_review)) * 86400000) AS INTEGER) / 86400000)"
+        )
+        rows = self.db.query(
+            "SELECT s.* FROM card_states s JOIN cards c ON c.pk = s.card_pk "
+            "WHERE s.learner_id = :learner AND s.state = :review AND s.due < :before AND c.retired_at IS NULL "
+            f"AND c.deck_id IN (SELECT value FROM json_each(:decks)) AND {available} "
+            "ORDER BY s.last_review IS NOT NULL AND s.stability IS NOT NULL, "
+            f"{elapsed_days} * 1.0 / s.stability DESC, s.due, s.card_pk LIMIT :limit",
+            {
+                "learner": learner_id,
+                "review": int(State.Review),
+                "before": iso(due_before),
+                "decks": json.dumps(deck_ids),
+                "now": iso(now),
+                "limit": -1 if limit is None else max(0, limit),
             },
         )
         return [self._fsrs_card(row) for row in rows]
@@ -1010,28 +1077,37 @@ class Store:
     ) -> list[DeckCounts]:
         """New / learning / due per deck; learning and reviews count up to the end of the day.
 
-        Suspended and buried cards are left out of every count.
+        Suspended and buried cards are left out of every count. No card's row is read for its own
+        sake: a deck's active cards are counted in an index, the learner's studied cards through
+        their own rows, and new = active - studied - put away.
         """
         infos = self.decks(deck_ids)
-        available = _AVAILABLE.format(learner=":learner", card="c.pk", now=":now")
-        rows = self.db.execute(
-            "SELECT c.deck_id, "
-            "  count(s.card_pk) AS seen, "
-            f"  sum(s.card_pk IS NULL AND NOT ({available})) AS hidden_new, "
-            f"  sum(s.state IN (1, 3) AND s.due < :end AND {available}) AS learning, "
-            f"  sum(s.state = 2 AND s.due < :end AND {available}) AS due "
-            "FROM cards c LEFT JOIN card_states s ON s.card_pk = c.pk AND s.learner_id = :learner "
-            "WHERE c.retired_at IS NULL AND c.deck_id IN (SELECT value FROM json_each(:decks)) "
-            "AND (s.card_pk IS NOT NULL OR c.pk IN (SELECT card_pk FROM card_flags WHERE learner_id = :learner)) "
-            "GROUP BY c.deck_id",
-            {"learner": learner_id, "end": iso(day_end), "now": iso(now), "decks": json.dumps(deck_ids)},
+        params = {"learner": learner_id, "end": iso(day_end), "now": iso(now), "decks": json.dumps(deck_ids)}
+        counts_of = (
+            "count(s.card_pk), sum(s.state IN (1, 3) AND s.due < :end), sum(s.state = 2 AND s.due < :end)"
+        )
+        studied = self.db.execute(
+            f"SELECT c.deck_id, {counts_of} FROM card_states s JOIN cards c ON c.pk = s.card_pk "
+            "WHERE s.learner_id = :learner AND c.retired_at IS NULL "
+            "AND c.deck_id IN (SELECT value FROM json_each(:decks)) GROUP BY c.deck_id",
+            params,
         ).fetchall()
-        by_deck = {row[0]: [v or 0 for v in row[1:]] for row in rows}
+        put_away = self.db.execute(  # suspended or buried now: few rows, read through the learner's flags
+            f"SELECT c.deck_id, count(*) - count(s.card_pk), {counts_of} FROM card_flags f "
+            "JOIN cards c ON c.pk = f.card_pk "
+            "LEFT JOIN card_states s ON s.learner_id = f.learner_id AND s.card_pk = f.card_pk "
+            "WHERE f.learner_id = :learner AND (f.suspended = 1 OR f.buried_until > :now) "
+            "AND c.retired_at IS NULL AND c.deck_id IN (SELECT value FROM json_each(:decks)) GROUP BY c.deck_id",
+            params,
+        ).fetchall()
+        seen = {row[0]: [v or 0 for v in row[1:]] for row in studied}
+        hidden = {row[0]: [v or 0 for v in row[1:]] for row in put_away}
         counts = []
         for info in infos:
-            seen, hidden_new, learning, due = by_deck.get(info.id, (0, 0, 0, 0))
-            counts.append(DeckCounts(info.id, info.title, info.card_count - seen - hidden_new, learning, due,
-                                     info.card_count))
+            studied_n, learning, due = seen.get(info.id, (0, 0, 0))
+            hidden_new, _hidden_studied, hidden_learning, hidden_due = hidden.get(info.id, (0, 0, 0, 0))
+            counts.append(DeckCounts(info.id, info.title, info.card_count - studied_n - hidden_new,
+                                     learning - hidden_learning, due - hidden_due, info.card_count))
         return counts
 
     def day_progress(self, learner_id: int, start: datetime, end: datetime) -> DayProgress:
@@ -1189,13 +1265,62 @@ class Store:
             )
         )
 
-    def choice_pool(self, deck_ids: list[str]) -> list[Card]:
-        """Every active card of these decks: the source of multiple-choice distractors."""
-        rows = self.db.query(
-            "SELECT * FROM cards WHERE retired_at IS NULL AND deck_id IN (SELECT value FROM json_each(?))",
-            [json.dumps(deck_ids)],
-        )
-        return [self._stored_card(row).card for row in rows]
+    def choice_candidates(
+        self, card: StoredCard, deck_ids: list[str], rng: random.Random, per_group: int = 8
+    ) -> list[Card]:
+        """A few active cards drawn at random to serve as multiple-choice distractors for `card`.
+
+        Up to `per_group` cards of its deck with its part of speech; when fewer are found, up to
+        `per_group` more of its deck with any part of speech; and only when its deck still gives
+        fewer, some of each other deck in `deck_ids`. Each draw is one index lookup at a random
+        position, so the cost does not grow with the deck. The draws come from `rng`.
+        """
+        same_pos = self._draw(card.card.deck_id, card.card.part_of_speech, True, {card.pk}, rng, per_group)
+        drawn = {c.pk: c for c in same_pos}
+        if len(drawn) < per_group:
+            for c in self._draw(card.card.deck_id, None, False, {card.pk, *drawn}, rng, per_group):
+                drawn[c.pk] = c
+        if len(drawn) < per_group:
+            for deck_id in deck_ids:
+                if deck_id != card.card.deck_id:
+                    for c in self._draw(deck_id, None, False, {card.pk, *drawn}, rng, per_group):
+                        drawn[c.pk] = c
+        return [c.card for c in drawn.values()]
+
+    def _draw(
+        self, deck_id: str, part_of_speech: str | None, by_part: bool, exclude: set[int], rng: random.Random,
+        count: int,
+    ) -> list[StoredCard]:
+        """Up to `count` distinct active cards of a deck (of one part of speech when `by_part`), at random."""
+        ends = [
+            self.db.execute(
+                f"SELECT position FROM cards WHERE deck_id = ? ORDER BY position {way} LIMIT 1", [deck_id]
+            ).fetchone()
+            for way in ("ASC", "DESC")
+        ]
+        if ends[0] is None or ends[1] is None:
+            return []
+        low, high = ends[0][0], ends[1][0]
+        if by_part:
+            sql = ("SELECT * FROM cards WHERE deck_id = :deck AND retired_at IS NULL AND part_of_speech IS :pos "
+                   "AND position >= :start ORDER BY position LIMIT 1")
+        else:
+            sql = ("SELECT * FROM cards WHERE deck_id = :deck AND position >= :start AND retired_at IS NULL "
+                   "ORDER BY position LIMIT 1")
+        found: dict[int, StoredCard] = {}
+        for _attempt in range(2 * count):
+            if len(found) >= count:
+                break
+            start = rng.randint(low, high)
+            rows = list(self.db.query(sql, {"deck": deck_id, "pos": part_of_speech, "start": start}))
+            if not rows:  # past the last card of that kind: wrap round to the first
+                rows = list(self.db.query(sql, {"deck": deck_id, "pos": part_of_speech, "start": low}))
+            if not rows:
+                break  # none at all
+            stored = self._stored_card(rows[0])
+            if stored.pk not in exclude:
+                found[stored.pk] = stored
+        return list(found.values())
 
     # -- statistics ---------------------------------------------------------------------------
 
@@ -1211,13 +1336,53 @@ class Store:
             )
         )
 
-    def due_dates(self, learner_id: int, deck_ids: list[str]) -> list[datetime]:
-        rows = self.db.execute(
-            "SELECT s.due FROM card_states s JOIN cards c ON c.pk = s.card_pk WHERE s.learner_id = ? "
-            "AND c.retired_at IS NULL AND c.deck_id IN (SELECT value FROM json_each(?))",
-            [learner_id, json.dumps(deck_ids)],
-        )
-        return [parse_iso(row[0]) for row in rows]
+    def first_review(self, learner_id: int) -> datetime | None:
+        """When the learner's earliest review was answered; None before the first."""
+        row = self.db.execute(
+            "SELECT answered_at FROM reviews WHERE learner_id = ? ORDER BY answered_at LIMIT 1", [learner_id]
+        ).fetchone()
+        return parse_iso(row[0]) if row else None
+
+    @staticmethod
+    def _spans(spans: list[tuple[datetime | None, datetime]]) -> str:
+        return json.dumps([["" if start is None else iso(start), iso(end)] for start, end in spans])
+
+    def review_counts(self, learner_id: int, spans: list[tuple[datetime, datetime]]) -> list[int]:
+        """How many reviews the learner answered in each `[start, end)`, counted in the index."""
+        rows = dict(self.db.execute(
+            "SELECT d.key, (SELECT count(*) FROM reviews r WHERE r.learner_id = :learner "
+            "AND r.answered_at >= json_extract(d.value, '$[0]') AND r.answered_at < json_extract(d.value, '$[1]')) "
+            "FROM json_each(:spans) d",
+            {"learner": learner_id, "spans": self._spans(spans)},
+        ).fetchall())
+        return [int(rows.get(i, 0)) for i in range(len(spans))]
+
+    def first_reviews_passed(self, learner_id: int, spans: list[tuple[datetime, datetime]]) -> tuple[int, int]:
+        """Of each card's first review in each span (a study day), those of cards in review shown at a
+        mature interval (MATURE_DAYS or more): (how many, how many not answered Again)."""
+        row = self.db.execute(
+            "SELECT count(*), sum(rating > 1) FROM ("  # CROSS JOIN: day by day, through the index
+            "  SELECT r.rating AS rating, min(r.answered_at) FROM json_each(:spans) d CROSS JOIN reviews r "
+            "  ON r.learner_id = :learner AND r.answered_at >= json_extract(d.value, '$[0]') "
+            "  AND r.answered_at < json_extract(d.value, '$[1]') "
+            f"  WHERE r.state_before = 2 AND r.interval_days >= {MATURE_DAYS} GROUP BY d.key, r.card_pk)",
+            {"learner": learner_id, "spans": self._spans(spans)},
+        ).fetchone()
+        return int(row[0] or 0), int(row[1] or 0)
+
+    def due_counts(
+        self, learner_id: int, deck_ids: list[str], spans: list[tuple[datetime | None, datetime]]
+    ) -> list[int]:
+        """How many of the learner's active cards fall due in each `[start, end)` (start None: no lower bound)."""
+        rows = dict(self.db.execute(
+            "SELECT d.key, count(c.pk) FROM json_each(:spans) d "  # CROSS JOIN: day by day, through the index
+            "CROSS JOIN card_states s ON s.learner_id = :learner AND s.state IN (1, 2, 3) "
+            "AND s.due >= json_extract(d.value, '$[0]') AND s.due < json_extract(d.value, '$[1]') "
+            "JOIN cards c ON c.pk = s.card_pk AND c.retired_at IS NULL "
+            "AND c.deck_id IN (SELECT value FROM json_each(:decks)) GROUP BY d.key",
+            {"learner": learner_id, "spans": self._spans(spans), "decks": json.dumps(deck_ids)},
+        ).fetchall())
+        return [int(rows.get(i, 0)) for i in range(len(spans))]
 
     def known_words(self, learner_id: int, mature_days: float = 21) -> tuple[int, int]:
         """Cards past learning (in review), and of those the mature ones (stability >= mature_days)."""

@@ -22,7 +22,6 @@ from .scheduling import (
     grade,
     interleave,
     make_scheduler,
-    order_reviews,
     outcomes,
     remaining,
 )
@@ -154,7 +153,6 @@ class StudySession:
         self.extra_new = extra_new
         self.review_ahead_days = review_ahead_days
         self.rng = rng or random.Random()
-        self._pool: list[Card] | None = None
         self._undo: list[_Step] = []
         self._build_queue()
 
@@ -173,11 +171,10 @@ class StudySession:
         for card in self.store.due_states(learner.id, self.deck_ids, (State.Learning, State.Relearning), end):
             self._add_learning(card)
         ahead = end + timedelta(days=self.review_ahead_days)
-        reviews = self.store.due_states(learner.id, self.deck_ids, (State.Review,), ahead)
-        review_limit = remaining(learner.settings.reviews_per_day, done.reviews_studied)
-        if self.review_ahead_days:
-            review_limit = len(reviews)
-        for card in order_reviews(reviews, self.scheduler, now)[:review_limit]:
+        # Only what today's limit allows leaves the database, least retrievable first (order_reviews's order).
+        review_limit = None if self.review_ahead_days else remaining(learner.settings.reviews_per_day,
+                                                                      done.reviews_studied)
+        for card in self.store.due_reviews(learner.id, self.deck_ids, ahead, now, review_limit):
             self._queue.append((card.card_id, card))
         if self.review_ahead_days:  # reviewing ahead is for cards already learned: no new ones
             return
@@ -251,7 +248,7 @@ class StudySession:
         mode = self.mode
         # Options are drawn only where a choice may be asked: mixed mode asks it of new cards only.
         if mode == Mode.CHOICE or (mode == Mode.MIXED and state is None):
-            options = tuple(choose_options(stored.card, self.pool(), self.rng))
+            options = tuple(choose_options(stored.card, self.pool(stored), self.rng))
         if mode == Mode.MIXED:
             mode = mode_for(stored.card, state, choice_possible=len(options) >= 4)
         gap = cloze(stored.card) if mode == Mode.CLOZE else None
@@ -261,10 +258,9 @@ class StudySession:
             mode = Mode.RECOGNITION
         return StudyCard(stored, state, mode, options if mode == Mode.CHOICE else (), gap)
 
-    def pool(self) -> list[Card]:
-        if self._pool is None:
-            self._pool = self.store.choice_pool(self.deck_ids)
-        return self._pool
+    def pool(self, stored: StoredCard) -> list[Card]:
+        """Cards to draw the distractors for `stored` from: a small random sample, never the whole deck."""
+        return self.store.choice_candidates(stored, self.deck_ids, self.rng)
 
     def outcomes(self) -> dict[Rating, FSRSCard]:
         """What each grade would do to the current card; the chosen one is what gets saved."""
