@@ -146,6 +146,13 @@ async def test_creating_a_near_duplicate_offers_the_existing_profile(workspace):
 # -- time moves on -------------------------------------------------------------------------------
 
 
+def due_dates(store, learner_id: int) -> list:
+    from vocab_tui.clock import parse_iso
+
+    rows = store.db.execute("SELECT due FROM card_states WHERE learner_id = ?", [learner_id])
+    return [parse_iso(row[0]) for row in rows]
+
+
 async def test_home_left_open_overnight_counts_again_when_the_day_turns(workspace, clock):
     from vocab_tui.scheduling import day_start
 
@@ -155,7 +162,7 @@ async def test_home_left_open_overnight_counts_again_when_the_day_turns(workspac
     while session.next_card() is not None:
         clock.advance(seconds=5)
         session.answer(Rating.Easy)  # every card goes to review, due some days later
-    first_due = min(store.due_dates(learner.id, ["mini"]))
+    first_due = min(due_dates(store, learner.id))
     app = VocabApp(workspace, NO_FUZZ)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("down", "enter")
@@ -174,7 +181,7 @@ async def test_home_left_open_overnight_counts_again_when_the_day_turns(workspac
         await pilot.pause()
         assert "Choose a deck" in visible(app, "#home-hint")
         due = int(str(home.query_one("#decks", DataTable).get_row_at(0)[3]))
-        assert due == sum(1 for d in store.due_dates(learner.id, ["mini"]) if d < morning + timedelta(days=1))
+        assert due == sum(1 for d in due_dates(store, learner.id) if d < morning + timedelta(days=1))
         assert due > 0
 
 
