@@ -57,7 +57,9 @@ def widget_texts(app) -> list[str]:
 
 
 def shows(app, text: str) -> bool:
-    return any(text in shown for shown in widget_texts(app))
+    """`text` appears in some widget, as written; a long title may wrap over lines (never cut)."""
+    squeezed = "".join(text.split())
+    return any(text in shown or squeezed in "".join(shown.split()) for shown in widget_texts(app))
 
 
 def assert_terminal_is_clean(app) -> None:

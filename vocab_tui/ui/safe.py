@@ -116,40 +116,30 @@ def _cell(value: object) -> Any:
     return Text(visible(value, allow="\n"), end="") if isinstance(value, str) else value
 
 
-class Static(textual_widgets.Static):
+class _Literal:
+    """For Static and Label: a str given at creation, to `update` or to `content` is shown literally."""
+
+    def __init__(self, content: Shown = "", **options: Any) -> None:
+        super().__init__(shown(content), **options)  # type: ignore[call-arg]
+
+    def update(self, content: Shown = "", *, layout: bool = True) -> None:
+        super().update(shown(content), layout=layout)  # type: ignore[misc]
+
+    @property
+    def content(self) -> Any:
+        return super().content  # type: ignore[misc]
+
+    @content.setter
+    def content(self, content: Shown) -> None:
+        self.update(content)
+
+
+class Static(_Literal, textual_widgets.Static):
     """Textual's Static; a str is shown literally."""
 
-    def __init__(self, content: Shown = "", **options: Any) -> None:
-        super().__init__(shown(content), **options)
 
-    def update(self, content: Shown = "", *, layout: bool = True) -> None:
-        super().update(shown(content), layout=layout)
-
-    @property
-    def content(self) -> Any:
-        return super().content
-
-    @content.setter
-    def content(self, content: Shown) -> None:
-        self.update(content)
-
-
-class Label(textual_widgets.Label):
+class Label(_Literal, textual_widgets.Label):
     """Textual's Label; a str is shown literally."""
-
-    def __init__(self, content: Shown = "", **options: Any) -> None:
-        super().__init__(shown(content), **options)
-
-    def update(self, content: Shown = "", *, layout: bool = True) -> None:
-        super().update(shown(content), layout=layout)
-
-    @property
-    def content(self) -> Any:
-        return super().content
-
-    @content.setter
-    def content(self, content: Shown) -> None:
-        self.update(content)
 
 
 class Option(option_list.Option):
