@@ -29,3 +29,23 @@ def write_deck(folder: Path, deck_id: str, n: int, *, title: str | None = None, 
         encoding="utf-8",
     )
     return path
+
+
+def almost_a_leech(store, clock, learner_id: int, deck_id: str = "mini") -> int:
+    """The learner's first card of `deck_id`, due an hour ago and forgotten seven times: one more lapse
+    makes it a leech. Its history is written through `record_answer`, as real answers are."""
+    from datetime import timedelta
+
+    from fsrs import Card as FSRSCard
+    from fsrs import State
+
+    from vocab_tui.models import Answer
+
+    pk = store.new_cards(learner_id, deck_id, 1)[0]
+    card = FSRSCard(card_id=pk, state=State.Review, stability=3, difficulty=8,
+                    due=clock.now() - timedelta(hours=1), last_review=clock.now() - timedelta(days=3))
+    then = clock.now() - timedelta(days=3)
+    store.record_answer(Answer(learner_id, pk, 3, then, 1000, "recognition", None, card))
+    for _ in range(7):  # seven lapses, each back into review
+        store.record_answer(Answer(learner_id, pk, 1, then, 1000, "recognition", card, card))
+    return pk

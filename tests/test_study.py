@@ -15,7 +15,7 @@ from vocab_tui.models import Answer
 from vocab_tui.modes import Mode
 from vocab_tui.progress import home_counts
 from vocab_tui.scheduling import SchedulerSettings, day_end
-from vocab_tui.store import StaleCardError, Store
+from vocab_tui.store import StaleCardError, Store, StoreError
 from vocab_tui.study import StudySession
 
 from .conftest import NO_FUZZ
@@ -335,6 +335,25 @@ def test_undo_after_suspending_a_leech_takes_back_the_lapse_and_the_suspend(solo
     assert solo.lapses(learner.id, pk) == 2
     assert len(review_rows(solo)) == reviews - 1
     assert session.studied == 0 and not session.can_undo
+
+
+def test_an_answer_and_the_suspend_that_came_with_it_are_undone_together_or_not_at_all(solo, clock, monkeypatch):
+    learner = solo.add_learner("Wati")
+    pk = pk_of(solo, "word0")
+    for _ in range(3):
+        session, answered = lapse_once(solo, learner, clock, pk)
+    session.suspend_last()
+    reviews = len(review_rows(solo))
+
+    def fails(*_args):
+        raise StoreError("the disk holding the database is full")
+
+    monkeypatch.setattr(solo, "restore_card_flags", fails)
+    with pytest.raises(StoreError):
+        session.undo()
+    # The flags could not be put back, so the answer was not taken back either.
+    assert len(review_rows(solo)) == reviews and solo.lapses(learner.id, pk) == 3
+    assert solo.is_suspended(learner.id, pk) and session.can_undo
 
 
 def test_undo_puts_back_the_flags_a_card_had_before(office, clock):

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
 
 import pytest
-from fsrs import Card as FSRSCard
-from fsrs import State
 
 from vocab_tui import i18n
 from vocab_tui.clock import FixedClock
-from vocab_tui.models import Answer, LearnerSettings
+from vocab_tui.models import LearnerSettings
 from vocab_tui.ui.app import VocabApp
 from vocab_tui.ui.screens.browse import BrowseScreen
 from vocab_tui.ui.screens.drill import DrillScreen, LeechScreen
@@ -25,6 +22,7 @@ from vocab_tui.ui.screens.summary import SummaryScreen
 from vocab_tui.workspace import open_workspace
 
 from .conftest import FIXTURES, NO_FUZZ, START
+from .helpers import almost_a_leech
 
 # screen name -> (keys from the profile screen, the screen they open)
 SCREENS = {
@@ -59,13 +57,7 @@ def app_with_a_leech(workspace, clock) -> tuple[VocabApp, int]:
     store = workspace.store
     learner = store.add_learner("Budi", "Bappeda")
     store.update_settings(learner.id, LearnerSettings(default_mode="recognition"))
-    pk = store.new_cards(learner.id, "mini", 1)[0]
-    card = FSRSCard(card_id=pk, state=State.Review, stability=3, difficulty=8,
-                    due=clock.now() - timedelta(hours=1), last_review=clock.now() - timedelta(days=3))
-    then = clock.now() - timedelta(days=3)
-    store.record_answer(Answer(learner.id, pk, 3, then, 1000, "recognition", None, card))
-    for _ in range(7):  # seven lapses, each back into review
-        store.record_answer(Answer(learner.id, pk, 1, then, 1000, "recognition", card, card))
+    almost_a_leech(store, clock, learner.id)
     return VocabApp(workspace, NO_FUZZ, rng=random.Random(3)), learner.id
 
 

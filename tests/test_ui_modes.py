@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
 
 from fsrs import Rating
 from textual.widgets import DataTable, Input, Static
@@ -18,6 +17,7 @@ from vocab_tui.ui.screens.settings import SettingsScreen
 from vocab_tui.ui.screens.stats import StatsScreen
 
 from .conftest import NO_FUZZ
+from .helpers import almost_a_leech
 
 
 def visible(app, selector: str) -> str:
@@ -123,18 +123,7 @@ async def test_undo_takes_back_several_answers(workspace):
 async def test_a_leech_can_be_suspended(workspace, clock):
     learner, app = start(workspace, "recognition")
     store = workspace.store
-    pk = store.new_cards(learner.id, "mini", 1)[0]
-    from fsrs import Card as FSRSCard
-    from fsrs import State
-
-    from vocab_tui.models import Answer
-
-    card = FSRSCard(card_id=pk, state=State.Review, stability=3, difficulty=8,
-                    due=clock.now() - timedelta(hours=1), last_review=clock.now() - timedelta(days=3))
-    then = clock.now() - timedelta(days=3)
-    store.record_answer(Answer(learner.id, pk, 3, then, 1000, "recognition", None, card))
-    for _ in range(7):  # seven lapses, each back into review
-        store.record_answer(Answer(learner.id, pk, 1, then, 1000, "recognition", card, card))
+    pk = almost_a_leech(store, clock, learner.id)
     assert store.lapses(learner.id, pk) == 7
     async with app.run_test(size=(80, 24)) as pilot:
         drill = await open_drill(pilot)

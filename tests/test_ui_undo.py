@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
 
-from fsrs import Card as FSRSCard
-from fsrs import State
 from textual.widgets import Static
 
-from vocab_tui.models import Answer, LearnerSettings
+from vocab_tui.models import LearnerSettings
 from vocab_tui.ui.app import VocabApp
 from vocab_tui.ui.screens.drill import DrillScreen, LeechScreen
 from vocab_tui.ui.screens.home import HomeScreen
 from vocab_tui.ui.screens.summary import SummaryScreen
 
 from .conftest import NO_FUZZ
+from .helpers import almost_a_leech
 
 
 def start(workspace, **settings):
@@ -32,19 +30,6 @@ def messages(app) -> list[str]:
 
 
 HISTORY = 8  # reviews of the card before the session: learned once, then forgotten seven times
-
-
-def almost_a_leech(workspace, clock, learner) -> int:
-    """The learner's first card, due now, forgotten seven times: one more lapse makes it a leech."""
-    store = workspace.store
-    pk = store.new_cards(learner.id, "mini", 1)[0]
-    card = FSRSCard(card_id=pk, state=State.Review, stability=3, difficulty=8,
-                    due=clock.now() - timedelta(hours=1), last_review=clock.now() - timedelta(days=3))
-    then = clock.now() - timedelta(days=3)
-    store.record_answer(Answer(learner.id, pk, 3, then, 1000, "recognition", None, card))
-    for _ in range(7):  # seven lapses, each back into review
-        store.record_answer(Answer(learner.id, pk, 1, then, 1000, "recognition", card, card))
-    return pk
 
 
 async def test_the_last_grade_of_a_session_can_be_taken_back_on_the_summary(workspace):
@@ -110,7 +95,7 @@ async def test_the_last_answer_can_be_taken_back_from_home_until_another_session
 async def test_undo_after_suspending_a_leech_brings_it_back_unsuspended(workspace, clock):
     learner, app = start(workspace)
     store = workspace.store
-    pk = almost_a_leech(workspace, clock, learner)
+    pk = almost_a_leech(workspace.store, clock, learner.id)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("down", "enter", "enter")
         drill = app.screen
@@ -135,7 +120,7 @@ async def test_undo_after_suspending_a_leech_brings_it_back_unsuspended(workspac
 async def test_a_leech_suspended_as_the_last_card_due_is_gone(workspace, clock):
     learner, app = start(workspace, new_per_day=0)
     store = workspace.store
-    pk = almost_a_leech(workspace, clock, learner)
+    pk = almost_a_leech(workspace.store, clock, learner.id)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("down", "enter", "enter")
         term = app.screen.shown.card.term

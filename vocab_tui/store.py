@@ -72,6 +72,10 @@ _PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT = 3, 5, 6, 8, 10, 11
 _FULL, _CANTOPEN, _AUTH, _NOTADB = 13, 14, 23, 26
 
 
+# `undo_review` leaves the card's suspend and bury flags as they are.
+KEEP_FLAGS = object()
+
+
 class StoreError(Exception):
     """A database problem told in words a person can act on."""
 
@@ -1156,12 +1160,13 @@ class Store:
 
     # -- undo, suspend, bury ------------------------------------------------------------------
 
-    def undo_review(self, review_id: int) -> FSRSCard | None:
+    def undo_review(self, review_id: int, flags_before: CardFlags | None | object = KEEP_FLAGS) -> FSRSCard | None:
         """Take back one answer: restore the card's state before it and delete the review, atomically.
 
         Only while the card still holds the state that answer gave it: if the card has been studied
         since (on another screen), StaleCardError is raised and nothing changes, so newer progress
-        is never overwritten by an older state.
+        is never overwritten by an older state. `flags_before`, when given, are the card's suspend
+        and bury flags to put back (a put-away that came with the answer), in the same transaction.
         """
         with self._writing() as db:
             rows = list(db.query("SELECT * FROM reviews WHERE id = ?", [review_id]))
@@ -1192,6 +1197,8 @@ class Store:
                     ],
                 )
             db.execute("DELETE FROM reviews WHERE id = ?", [review_id])
+            if flags_before is not KEEP_FLAGS:
+                self.restore_card_flags(learner_id, card_pk, flags_before)  # type: ignore[arg-type]
         return before
 
     def set_suspended(self, learner_id: int, card_pk: int, suspended: bool) -> None:

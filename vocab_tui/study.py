@@ -25,7 +25,7 @@ from .scheduling import (
     outcomes,
     remaining,
 )
-from .store import StaleCardError, Store
+from .store import KEEP_FLAGS, StaleCardError, Store
 
 MAX_ANSWER_MS = 60_000  # a card left on screen over lunch is not a minute of study
 
@@ -346,12 +346,12 @@ class StudySession:
         step = self._undo[-1]
         pk = step.card.pk
         if step.review_id is not None:
-            try:
-                self.store.undo_review(step.review_id)
+            try:  # the answer and any put-away that came with it are taken back in one transaction
+                self.store.undo_review(step.review_id, step.flags_before if step.flags_changed else KEEP_FLAGS)
             except StaleCardError:
                 self._undo.pop()
                 raise
-        if step.flags_changed:
+        elif step.flags_changed:
             self.store.restore_card_flags(self.learner.id, pk, step.flags_before)
         self._undo.pop()
         # The card is shown again as it was: no later copy of it may stay queued.
