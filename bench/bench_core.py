@@ -9,7 +9,6 @@ Prints median and worst times against the targets in bench/README.md; exits 1 if
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
 import sys
@@ -24,7 +23,7 @@ from vocab_tui.clock import FixedClock, iso
 from vocab_tui.decks import bundled_decks_dir, load_decks
 from vocab_tui.progress import home_counts, learner_stats
 from vocab_tui.scheduling import SchedulerSettings
-from vocab_tui.store import Store
+from vocab_tui.store import Store, new_review_id
 from vocab_tui.study import StudySession
 from vocab_tui.workspace import open_workspace
 
@@ -65,17 +64,20 @@ def populate(store: Store, learners: int, per_learner: int, clock: FixedClock) -
         for pk in studied:
             due = now + timedelta(days=rng.uniform(-3, 60))
             states.append((lid, pk, 2, None, rng.uniform(1, 90), rng.uniform(1, 10), iso(due), iso(now - timedelta(days=5)), 10, 0))
-        conn.executemany("INSERT INTO card_states VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", states)
-        after = json.dumps({"card_id": 1, "state": 2, "step": None, "stability": 5.0, "difficulty": 5.0,
-                            "due": iso(now), "last_review": iso(now)})
-        reviews = [
-            (lid, rng.choice(studied), rng.choice((1, 3, 3, 3, 4)),
-             iso(now - timedelta(days=rng.uniform(0, 365))), 4000, "recognition", 2, 2, after, after)
-            for _ in range(per_learner)
-        ]
         conn.executemany(
-            "INSERT INTO reviews (learner_id, card_pk, rating, answered_at, duration_ms, mode, state_before, "
-            "state_after, card_before, card_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO card_states (learner_id, card_pk, state, step, stability, difficulty, due, last_review, "
+            "reps, lapses, deck_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT deck_id FROM cards WHERE pk = ?))",
+            [(*state, state[1]) for state in states],
+        )
+        reviews = []
+        for _ in range(per_learner):
+            at = now - timedelta(days=rng.uniform(0, 365))
+            reviews.append((new_review_id(at, rng), lid, rng.choice(studied), rng.choice((1, 3, 3, 3, 4)), iso(at), 4000,
+                            "recognition", 2, 2, rng.uniform(1, 60), None, 5.0, 5.0, iso(at + timedelta(days=5))))
+        conn.executemany(
+            "INSERT OR IGNORE INTO reviews (id, learner_id, card_pk, rating, answered_at, duration_ms, mode, "
+            "state_before, state_after, interval_days, step, stability, difficulty, due) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             reviews,
         )
     conn.execute("COMMIT")

@@ -56,7 +56,7 @@ from vocab_tui.clock import Clock, SystemClock, iso
 from vocab_tui.models import LearnerSettings
 from vocab_tui.progress import home_counts, learner_stats
 from vocab_tui.scheduling import SchedulerSettings
-from vocab_tui.store import Store
+from vocab_tui.store import Store, new_review_id
 from vocab_tui.study import StudySession
 from vocab_tui.workspace import open_workspace
 
@@ -150,7 +150,9 @@ class VocabSide:
             due = now - timedelta(days=overdue, hours=1)
             states.append((self.learner_id, i + 1, 2, None, stability, difficulty, iso(due),
                            iso(due - timedelta(days=interval)), 1, 0))
-        conn.executemany("INSERT INTO card_states VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", states)
+        conn.executemany(
+            "INSERT INTO card_states (learner_id, card_pk, state, step, stability, difficulty, due, last_review, "
+            "reps, lapses, deck_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(*s, DECK) for s in states])
         conn.execute("COMMIT")
         self.deck_ids = [DECK]
         self.session: StudySession | None = None
@@ -405,19 +407,16 @@ def year_of_reviews(store: Store, clock: Clock, n: int) -> int:
         for k, (pk, before_state) in enumerate(picks):
             at = moment + timedelta(seconds=20 * k)
             interval = rng.uniform(1, 90)
-            before = None if before_state == 0 else json.dumps(
-                {"card_id": pk, "state": 2, "step": None, "stability": interval, "difficulty": 5.1,
-                 "due": iso(at), "last_review": iso(at - timedelta(days=interval))}, separators=(",", ":"))
-            after = json.dumps({"card_id": pk, "state": 2, "step": None, "stability": interval * 2,
-                                "difficulty": 5.0, "due": iso(at + timedelta(days=interval * 2)),
-                                "last_review": iso(at)}, separators=(",", ":"))
-            reviews.append((lid, pk, rng.choice((1, 3, 3, 3, 4)), iso(at), 6000, "mixed", before_state, 2,
-                            before, after))
+            reviews.append((new_review_id(at, rng), lid, pk, rng.choice((1, 3, 3, 3, 4)), iso(at), 6000, "mixed",
+                            before_state, 2, None if before_state == 0 else interval, None, interval * 2, 5.0,
+                            iso(at + timedelta(days=interval * 2))))
     conn.executemany(
-        "INSERT INTO reviews (learner_id, card_pk, rating, answered_at, duration_ms, mode, state_before, "
-        "state_after, card_before, card_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", reviews)
+        "INSERT OR IGNORE INTO reviews (id, learner_id, card_pk, rating, answered_at, duration_ms, mode, "
+        "state_before, state_after, interval_days, step, stability, difficulty, due) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", reviews)
     conn.executemany(
-        "INSERT INTO card_states VALUES (?, ?, 2, NULL, ?, 5.0, ?, ?, 5, 0)",
+        "INSERT INTO card_states (learner_id, card_pk, state, step, stability, difficulty, due, last_review, reps, "
+        "lapses, deck_id) VALUES (?, ?, 2, NULL, ?, 5.0, ?, ?, 5, 0, '" + DECK + "')",
         [(lid, pk, rng.uniform(1, 120), iso(now + timedelta(days=rng.uniform(-2, 90))), iso(now - timedelta(days=3)))
          for pk in studied])
     conn.execute("COMMIT")

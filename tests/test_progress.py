@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -11,7 +10,7 @@ from vocab_tui.clock import FixedClock, iso
 from vocab_tui.decks import load_decks
 from vocab_tui.models import NEW, DayProgress, LearnerSettings
 from vocab_tui.progress import home_counts, learner_stats, streak, study_date, true_retention
-from vocab_tui.store import Store
+from vocab_tui.store import Store, new_review_id
 from vocab_tui.study import StudySession
 
 from .conftest import NO_FUZZ
@@ -64,8 +63,13 @@ def add_review(store: Store, card_pk: int, answered: datetime, rating: Rating, b
             "mode": "recognition",
             "state_before": NEW if before is None else int(before.state),
             "state_after": int(after.state),
-            "card_before": None if before is None else json.dumps(before.to_dict()),
-            "card_after": json.dumps(after.to_dict()),
+            "id": new_review_id(answered),
+            "interval_days": None if before is None or before.last_review is None
+            else (before.due - before.last_review).total_seconds() / 86400,
+            "step": after.step,
+            "stability": after.stability,
+            "difficulty": after.difficulty,
+            "due": iso(after.due),
         }
     )
 

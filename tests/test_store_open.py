@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ from vocab_tui.cli import build_cli
 from vocab_tui.decks import load_decks
 from vocab_tui.models import LearnerSettings
 from vocab_tui.store import (
+    REVIEW_ID_RANDOM_BITS,
     APPLICATION_ID,
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -537,8 +539,9 @@ async def test_a_suspend_in_browse_that_cannot_be_saved_says_why(workspace):
     assert workspace.store.db.execute("SELECT count(*) FROM card_flags").fetchone()[0] == 0
 
 
-def test_schema_3_keeps_each_reviews_interval_beside_its_json(tmp_path, clock):
-    """Reviews saved before schema 3 get their interval when the file is migrated; later ones as they are saved."""
+def test_reviews_saved_as_json_before_schema_4_keep_their_interval_state_and_a_global_id(tmp_path, clock):
+    """A schema-2 file: schema 3 gives each review its interval, schema 4 moves the state after it out of JSON
+    into columns and gives it an id made from its answer time (so two copies of one file agree on the ids)."""
     path = tmp_path / "old.db"
     old = Database(sqlite3.connect(path))
     for migrate in MIGRATIONS[:2]:
@@ -558,12 +561,13 @@ def test_schema_3_keeps_each_reviews_interval_beside_its_json(tmp_path, clock):
     old.close()
 
     store = Store(path, clock)
-    assert [r[0] for r in store.db.execute("SELECT interval_days FROM reviews ORDER BY id")] == [21.0, None]
-    store.db.execute(
-        "INSERT INTO reviews (learner_id, card_pk, rating, answered_at, mode, state_before, state_after, "
-        "card_before, card_after) VALUES (1, 1, 3, '2026-03-01T00:00:00.000+00:00', 'typed', 2, 2, ?, ?)",
-        [before.replace("2026-02-05T01:00:00.500000", "2026-02-25T13:00:00.500000"), before])
-    assert store.db.execute("SELECT interval_days FROM reviews ORDER BY id DESC LIMIT 1").fetchone()[0] == 0.5
+    rows = list(store.db.query("SELECT * FROM reviews ORDER BY id"))
+    millis = int(datetime(2026, 2, 26, 2, tzinfo=timezone.utc).timestamp() * 1000)
+    assert [r["id"] for r in rows] == [(millis << REVIEW_ID_RANDOM_BITS) | 1, (millis << REVIEW_ID_RANDOM_BITS) | 2]
+    assert [r["interval_days"] for r in rows] == [21.0, None]
+    assert [(r["stability"], r["difficulty"], r["step"], r["due"]) for r in rows] == [
+        (9.0, 5.0, None, "2026-02-26T01:00:00.500+00:00")] * 2
+    assert "card_before" not in rows[0] and "card_after" not in rows[0]
     store.close()
 
 

@@ -38,8 +38,14 @@ def _echo(message: str = "", err: bool = False, allow: str = "") -> None:
 class _Option(click.Option):
     """An option whose usage errors name what the user set: the option, or its environment variable."""
 
+    def consume_value(self, ctx: click.Context, opts: Any) -> tuple[Any, ParameterSource]:
+        value, source = super().consume_value(ctx, opts)
+        # click (8.2+) records where a value came from only after converting it: keep it for the error hint
+        ctx.meta[f"vocab_tui.source.{self.name}"] = source
+        return value, source
+
     def get_error_hint(self, ctx: click.Context | None) -> str:
-        source = ctx.get_parameter_source(self.name) if ctx is not None and self.name else None
+        source = ctx.meta.get(f"vocab_tui.source.{self.name}") if ctx is not None and self.name else None
         if source == ParameterSource.ENVIRONMENT and isinstance(self.envvar, str):
             return _("the environment variable {name}").format(name=self.envvar)
         return super().get_error_hint(ctx)

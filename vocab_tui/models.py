@@ -27,6 +27,12 @@ class Learner:
     unit: str
     created_at: datetime
     settings: LearnerSettings = field(default_factory=LearnerSettings)
+    nip: str | None = None  # Nomor Induk Pegawai, 18 digits
+    role: str = "learner"  # one of ROLES
+    has_pin: bool = False
+
+
+ROLES = ("learner", "trainer", "manager")
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -102,13 +101,7 @@ def true_retention(history: list[dict], tz: tzinfo, hour: int) -> tuple[float | 
     seen: set[tuple[int, date]] = set()
     passed = total = 0
     for review in history:
-        if review["state_before"] != 2 or not review["card_before"]:
-            continue
-        before = json.loads(review["card_before"])
-        if not before.get("last_review"):
-            continue
-        interval = parse_iso(before["due"]) - parse_iso(before["last_review"])
-        if interval < timedelta(days=MATURE_DAYS):
+        if review["state_before"] != 2 or review["interval_days"] is None or review["interval_days"] < MATURE_DAYS:
             continue
         key = (review["card_pk"], study_date(parse_iso(review["answered_at"]), tz, hour))
         if key in seen:

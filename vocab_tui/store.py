@@ -361,8 +361,84 @@ _INTERVAL_DAYS = (
 )
 
 
+
+REVIEW_ID_RANDOM_BITS = 20  # a review id is (unix time in ms << 20) | 20 random bits: unique across terminals
+
+# The v4 review log: one row per answer, with the card's state after it in columns (no JSON). The state
+# before an answer is the state after the learner's previous answer to that card (None before the first);
+# undo and merge rely on that chain.
+_REVIEWS_V4 = """
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,         -- globally unique: (unix ms << 20) | random bits (REVIEW_ID_RANDOM_BITS)
+    learner_id INTEGER NOT NULL REFERENCES learners(id),
+    card_pk INTEGER NOT NULL REFERENCES cards(pk),
+    rating INTEGER NOT NULL,        -- 1 Again, 2 Hard, 3 Good, 4 Easy
+    answered_at TEXT NOT NULL,      -- UTC, clock.iso
+    duration_ms INTEGER,
+    mode TEXT NOT NULL,
+    state_before INTEGER NOT NULL,  -- models.NEW (0) or fsrs State (1 learning, 2 review, 3 relearning)
+    state_after INTEGER NOT NULL,
+    interval_days REAL,             -- the interval the card was shown at (due - last review before), days
+    step INTEGER,                   -- the card's state after this answer: learning step,
+    stability REAL,                 --   FSRS stability (days),
+    difficulty REAL,                --   FSRS difficulty (1-10),
+    due TEXT                        --   and due time (UTC, clock.iso)
+)
+"""
+
+
+def new_review_id(answered_at: datetime, rng: random.Random | None = None) -> int:
+    """A review id unique across terminals: the answer's Unix time in ms, then REVIEW_ID_RANDOM_BITS random bits.
+
+    Ids sort by answer time (to the millisecond); two terminals draw the same id for one millisecond with a
+    chance of 1 in 2**20. `rng` (default: the random module) draws the bits.
+    """
+    millis = int(round(answered_at.timestamp() * 1000))
+    return (millis << REVIEW_ID_RANDOM_BITS) | (rng or random).getrandbits(REVIEW_ID_RANDOM_BITS)
+
+
+def _schema_v4(db: Database) -> None:
+    """Office records and a compact, mergeable review log (issues 10, 12, 13).
+
+    learners: NIP, role (learner, trainer, manager) and PIN (salted slow hash, wrong tries, locked until).
+    card_states: the deck of the card, so a deck's counts read one index.
+    reviews: globally unique ids (an existing id becomes its answer time in ms << 20 | its low 20 bits, so
+    two copies of one database give the same review the same id); the card state after the answer in
+    columns instead of two JSON snapshots; interval_days written by the store (no trigger).
+    """
+    db["learners"].add_column("nip", str)
+    db["learners"].add_column("role", str, not_null_default="learner")
+    db["learners"].add_column("pin_hash", str)
+    db["learners"].add_column("pin_failures", int, not_null_default=0)
+    db["learners"].add_column("pin_locked_until", str)
+    db.execute("CREATE UNIQUE INDEX learners_nip ON learners (nip) WHERE nip IS NOT NULL")
+    db["card_states"].add_column("deck_id", str)
+    db.execute("UPDATE card_states SET deck_id = (SELECT deck_id FROM cards WHERE cards.pk = card_states.card_pk)")
+    db.execute("CREATE INDEX card_states_deck ON card_states (learner_id, deck_id, state, due)")
+    db.execute("DROP TRIGGER IF EXISTS reviews_interval_days")
+    db.execute("DROP INDEX IF EXISTS reviews_mature")
+    db.execute("ALTER TABLE reviews RENAME TO reviews_v3")
+    db.execute(_REVIEWS_V4)
+    db.execute(
+        "INSERT INTO reviews (id, learner_id, card_pk, rating, answered_at, duration_ms, mode, state_before, "
+        "state_after, interval_days, step, stability, difficulty, due) "
+        f"SELECT (CAST(round((julianday(answered_at) - 2440587.5) * 86400000) AS INTEGER) << {REVIEW_ID_RANDOM_BITS}) "
+        f"| (id & {(1 << REVIEW_ID_RANDOM_BITS) - 1}), learner_id, card_pk, rating, answered_at, duration_ms, mode, "
+        "state_before, state_after, interval_days, json_extract(card_after, '$.step'), "
+        "json_extract(card_after, '$.stability'), json_extract(card_after, '$.difficulty'), "
+        "strftime('%Y-%m-%dT%H:%M:%f+00:00', json_extract(card_after, '$.due')) FROM reviews_v3 ORDER BY id"
+    )
+    db.execute("DROP TABLE reviews_v3")
+    db.execute("CREATE INDEX reviews_learner_answered ON reviews (learner_id, answered_at)")
+    db.execute("CREATE INDEX reviews_card ON reviews (card_pk, learner_id)")
+    db.execute(
+        "CREATE INDEX reviews_mature ON reviews (learner_id, answered_at, card_pk, rating, state_before, interval_days) "
+        f"WHERE state_before = 2 AND interval_days >= {MATURE_DAYS}"
+    )
+
+
 # Forward migrations, in order: index i takes a database from user_version i to i + 1.
-MIGRATIONS: list[Callable[[Database], None]] = [_schema_v1, _schema_v2, _schema_v3]
+MIGRATIONS: list[Callable[[Database], None]] = [_schema_v1, _schema_v2, _schema_v3, _schema_v4]
 
 # A card the learner has suspended, or buried until later, stays out of every queue.
 _AVAILABLE = (
@@ -480,10 +556,6 @@ def _use_wal(conn: sqlite3.Connection) -> None:
                 raise failure
             raise sqlite3.OperationalError("cannot switch the database to WAL journal mode")
         time.sleep(random.uniform(0.005, 0.025))
-
-
-def _card_json(card: FSRSCard | None) -> str | None:
-    return None if card is None else json.dumps(card.to_dict(), separators=(",", ":"))
 
 
 def _identity(card: FSRSCard | None) -> tuple | None:
@@ -792,6 +864,9 @@ class Store:
             name=row["name"],
             unit=row["unit"] or "",
             created_at=parse_iso(row["created_at"]),
+            nip=row["nip"],
+            role=row["role"],
+            has_pin=row["pin_hash"] is not None,
             settings=LearnerSettings(
                 new_per_day=row["new_per_day"],
                 reviews_per_day=row["reviews_per_day"],
@@ -1047,8 +1122,8 @@ class Store:
             db.execute(
                 """
                 INSERT INTO card_states (learner_id, card_pk, state, step, stability, difficulty,
-                    due, last_review, reps, lapses)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+                    due, last_review, reps, lapses, deck_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, (SELECT deck_id FROM cards WHERE pk = ?))
                 ON CONFLICT (learner_id, card_pk) DO UPDATE SET
                     state = excluded.state, step = excluded.step, stability = excluded.stability,
                     difficulty = excluded.difficulty, due = excluded.due,
@@ -1058,21 +1133,66 @@ class Store:
                 [
                     answer.learner_id, answer.card_pk, int(after.state), after.step, after.stability,
                     after.difficulty, iso(after.due),
-                    iso(after.last_review) if after.last_review else None, lapses,
+                    iso(after.last_review) if after.last_review else None, lapses, answer.card_pk,
                 ],
             )
-            cursor = db.execute(
-                "INSERT INTO reviews (learner_id, card_pk, rating, answered_at, duration_ms, mode, "
-                "state_before, state_after, card_before, card_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    answer.learner_id, answer.card_pk, answer.rating, iso(answer.answered_at),
-                    answer.duration_ms, answer.mode,
-                    NEW if answer.before is None else int(answer.before.state), int(after.state),
-                    _card_json(answer.before), _card_json(after),
-                ],
-            )
-            review_id = int(cursor.lastrowid or 0)
+            review_id = self._insert_review(db, answer)
         return SavedAnswer(review_id, answer, lapses, rebased)
+
+
+    @staticmethod
+    def _insert_review(db: Database, answer: Answer) -> int:
+        """Log one answer under a new globally unique id (see REVIEW_ID_RANDOM_BITS); returns the id."""
+        before, after = answer.before, answer.after
+        shown = None
+        if before is not None and before.last_review is not None:
+            shown = round((before.due - before.last_review).total_seconds() * 1000) / 86400000
+        answered_at = iso(answer.answered_at)
+        # Two answers of one learner stamped with the same millisecond (a fast hand, a frozen clock) keep the
+        # order they were given in: the later one takes an id above the earlier one's.
+        last = db.execute(
+            "SELECT id FROM reviews WHERE learner_id = ? AND answered_at = ? ORDER BY id DESC LIMIT 1",
+            [answer.learner_id, answered_at],
+        ).fetchone()
+        while True:
+            review_id = new_review_id(answer.answered_at)
+            if last is not None and review_id <= last[0]:
+                review_id = last[0] + 1 + random.getrandbits(REVIEW_ID_RANDOM_BITS // 2)
+            try:
+                db.execute(
+                    "INSERT INTO reviews (id, learner_id, card_pk, rating, answered_at, duration_ms, mode, "
+                    "state_before, state_after, interval_days, step, stability, difficulty, due) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        review_id, answer.learner_id, answer.card_pk, answer.rating, answered_at,
+                        answer.duration_ms, answer.mode, NEW if before is None else int(before.state),
+                        int(after.state), shown, after.step, after.stability, after.difficulty, iso(after.due),
+                    ],
+                )
+                return review_id
+            except sqlite3.IntegrityError:
+                continue  # the same millisecond and random bits as another review: draw again
+
+    @staticmethod
+    def _state_after(row: dict) -> FSRSCard:
+        """The card state a review row left (its after columns), as the scheduler's card."""
+        return FSRSCard(
+            card_id=row["card_pk"], state=State(row["state_after"]), step=row["step"], stability=row["stability"],
+            difficulty=row["difficulty"], due=parse_iso(row["due"]), last_review=parse_iso(row["answered_at"]),
+        )
+
+    def _state_before(self, db: Database, review: dict) -> FSRSCard | None:
+        """The card state a review was applied to: the state after the learner's previous answer to that card."""
+        if review["state_before"] == NEW:
+            return None
+        rows = list(db.query(
+            "SELECT * FROM reviews WHERE card_pk = ? AND learner_id = ? AND (answered_at, id) < (?, ?) "
+            "ORDER BY answered_at DESC, id DESC LIMIT 1",
+            [review["card_pk"], review["learner_id"], review["answered_at"], review["id"]],
+        ))
+        if not rows:
+            raise StoreError(_("This answer cannot be taken back: the card's earlier history is not on this terminal."))
+        return self._state_after(rows[0])
 
     # -- counts -----------------------------------------------------------------------------
 
@@ -1156,7 +1276,8 @@ class Store:
 
     def reviews(self, learner_id: int) -> list[dict]:
         """The learner's review log, oldest first (for tests, undo and exports)."""
-        return list(self.db.query("SELECT * FROM reviews WHERE learner_id = ? ORDER BY id", [learner_id]))
+        return list(self.db.query(
+            "SELECT * FROM reviews WHERE learner_id = ? ORDER BY answered_at, id", [learner_id]))
 
     # -- undo, suspend, bury ------------------------------------------------------------------
 
@@ -1174,7 +1295,7 @@ class Store:
                 raise StoreError(_("That answer was already taken back"))
             review = rows[0]
             learner_id, card_pk = review["learner_id"], review["card_pk"]
-            produced = FSRSCard.from_dict(json.loads(review["card_after"]))
+            produced = self._state_after(review)
             current, _lapses = self._stored_state(db, learner_id, card_pk)
             if _identity(current) != _identity(produced):
                 raise StaleCardError(
@@ -1182,7 +1303,7 @@ class Store:
                       "on another screen. Your answer stays saved."),
                     current,
                 )
-            before = FSRSCard.from_dict(json.loads(review["card_before"])) if review["card_before"] else None
+            before = self._state_before(db, review)
             if before is None:
                 db.execute("DELETE FROM card_states WHERE learner_id = ? AND card_pk = ?", [learner_id, card_pk])
             else:
@@ -1267,7 +1388,7 @@ class Store:
         return list(
             self.db.query(
                 "SELECT answered_at, rating, mode, duration_ms, state_before, state_after FROM reviews "
-                "WHERE learner_id = ? AND card_pk = ? ORDER BY id",
+                "WHERE learner_id = ? AND card_pk = ? ORDER BY answered_at, id",
                 [learner_id, card_pk],
             )
         )
@@ -1334,10 +1455,10 @@ class Store:
     def review_history(
         self, learner_id: int, since: datetime | None = None, until: datetime | None = None
     ) -> list[dict]:
-        """The learner's reviews in `[since, until)` (time, rating, state and card before), oldest first."""
+        """The learner's reviews in `[since, until)` (time, rating, state before, interval shown at), oldest first."""
         return list(
             self.db.query(
-                "SELECT card_pk, answered_at, rating, state_before, card_before FROM reviews "
+                "SELECT card_pk, answered_at, rating, state_before, interval_days FROM reviews "
                 "WHERE learner_id = ? AND answered_at >= ? AND answered_at < ? ORDER BY answered_at",
                 [learner_id, iso(since) if since else "", iso(until) if until else "~"],  # "~" sorts after digits
             )
