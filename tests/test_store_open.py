@@ -471,7 +471,7 @@ def test_a_write_waits_for_another_process_lock_instead_of_failing(tmp_path, clo
 
 def test_damage_met_after_the_checks_at_open_is_one_clear_line(tmp_path, clock, monkeypatch):
     # Files larger than QUICK_CHECK_MAX_BYTES are not read whole at open; pretend this one is.
-    monkeypatch.setattr(store_module, "QUICK_CHECK_MAX_BYTES", 0)
+    monkeypatch.setattr(store_module.core, "QUICK_CHECK_MAX_BYTES", 0)
     path = tmp_path / "vocab.db"
     store = Store(path, clock)
     with store._writing() as db:

@@ -1,0 +1,67 @@
+"""The one package that speaks SQL: schema, migrations and queries (through sqlite-utils), a module a concern.
+
+One SQLite file holds every learner of the city, and many processes (terminals, browser tabs) use
+it at once. Times are stored as ISO-8601 UTC text in one fixed form (see `clock.iso`), so that
+comparing the text compares the instants.
+
+Opening a file is careful, because the file may not be ours and may be shared:
+
+- A file is adopted only when it is new or empty, or marked as ours: its `PRAGMA application_id`
+  is APPLICATION_ID, 0x566F6354 ("VocT"), set on creation and by every migration. A file from an
+  earlier release (user_version 1 or 2, only our tables, application_id 0) is adopted and marked.
+  Any other file is inspected through a read-only connection and refused before anything is
+  written (no WAL switch, no pragma), so another program's file or a damaged one stays
+  byte-identical.
+- Folders we create are 0700 and the database file 0600, whatever the umask; SQLite gives the
+  -wal and -shm files the main file's mode. An existing file others may read gets a warning.
+- A read-only file or folder, a full disk and a file another process keeps locked are told apart
+  and explained (the StoreError subclasses below).
+- Every write transaction begins IMMEDIATE (`_writing`): it takes the write lock at once or waits
+  for it up to the busy timeout, and the reads that decide what it writes happen inside it.
+"""
+
+from __future__ import annotations
+
+import sqlite3  # noqa: F401  (tests reach the connect function through this package)
+
+from .cards import DecksMixin
+from .core import QUICK_CHECK_MAX_BYTES, StoreBase
+from .counts import CountsMixin
+from .errors import (
+    BUSY_TIMEOUT_MS,
+    LOW_SPACE_BYTES,
+    DamagedDatabaseError,
+    DatabaseBusyError,
+    DiskFullError,
+    DuplicateLearner,
+    ForeignDatabaseError,
+    NewerDatabaseError,
+    ReadOnlyDatabaseError,
+    StaleCardError,
+    StoreError,
+    database_error,
+    same_person_key,
+)
+from .learners import LearnersMixin
+from .reviews import KEEP_FLAGS, ReviewsMixin, SavedAnswer
+from .schema import (
+    APPLICATION_ID,
+    MATURE_DAYS,
+    MIGRATIONS,
+    REVIEW_ID_RANDOM_BITS,
+    SCHEMA_VERSION,
+    new_review_id,
+)
+
+
+class Store(LearnersMixin, DecksMixin, ReviewsMixin, CountsMixin, StoreBase):
+    """The one SQLite file of an office, through sqlite-utils; each concern's queries live in its own module."""
+
+
+__all__ = [
+    "APPLICATION_ID", "BUSY_TIMEOUT_MS", "KEEP_FLAGS", "LOW_SPACE_BYTES", "MATURE_DAYS", "MIGRATIONS",
+    "QUICK_CHECK_MAX_BYTES", "REVIEW_ID_RANDOM_BITS", "SCHEMA_VERSION", "DamagedDatabaseError",
+    "DatabaseBusyError", "DiskFullError", "DuplicateLearner", "ForeignDatabaseError", "NewerDatabaseError",
+    "ReadOnlyDatabaseError", "SavedAnswer", "StaleCardError", "Store", "StoreError", "database_error",
+    "new_review_id", "same_person_key",
+]

@@ -1,0 +1,211 @@
+"""Decks and their cards: syncing deck files into the database, reading cards, drawing distractors."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterable
+
+from ..clock import iso
+from ..decks import Card, Deck
+from ..i18n import _
+from ..models import (
+    DeckInfo,
+    StoredCard,
+)
+from .core import StoreBase
+from .errors import StoreError
+
+
+class DecksMixin(StoreBase):
+    # -- decks ------------------------------------------------------------------------------
+
+    def deck_sources(self) -> dict[str, tuple[str, str]]:
+        """For each stored deck's file: (content hash, deck id)."""
+        return {row["source"]: (row["content_hash"], row["id"])
+                for row in self.db.query("SELECT id, source, content_hash FROM decks")}
+
+    def deck_hashes(self) -> dict[str, str]:
+        return {row["id"]: row["content_hash"] for row in self.db.query("SELECT id, content_hash FROM decks")}
+
+    def sync_decks(self, decks: Iterable[Deck]) -> list[str]:
+        """Bring stored cards in line with the deck files; returns the ids of decks that changed.
+
+        A card keeps its identity (deck id + card id) when its text changes, so its progress
+        stays. A card missing from its deck is retired, never deleted, and its history stays.
+        """
+        decks = list(decks)
+        with self.explained():
+            stored = self.deck_hashes()
+        if all(stored.get(deck.id) == deck.content_hash for deck in decks):
+            return []  # the usual start: nothing to write, so no write lock
+        changed: list[str] = []
+        now = iso(self.clock.now())
+        with self._writing() as db:
+            known = self.deck_hashes()  # again under the lock: another process may have just synced
+            for deck in decks:
+                if known.get(deck.id) == deck.content_hash:
+                    continue
+                if deck.changed_on_disk():
+                    continue  # the file changed since it was parsed: its newer version wins, now or next start
+                db["decks"].upsert(
+                    {
+                        "id": deck.id,
+                        "title": deck.title,
+                        "description": deck.description,
+                        "version": deck.version,
+                        "source": str(deck.path),
+                        "content_hash": deck.content_hash,
+                        "synced_at": now,
+                    },
+                    pk="id",
+                )
+                db.conn.executemany(
+                    """
+                    INSERT INTO cards (deck_id, card_id, position, term, translation, definition,
+                        example, example_translation, part_of_speech, level, tags, ipa, notes,
+                        acronym_of, retired_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+                    ON CONFLICT (deck_id, card_id) DO UPDATE SET
+                        position = excluded.position, term = excluded.term,
+                        translation = excluded.translation, definition = excluded.definition,
+                        example = excluded.example, example_translation = excluded.example_translation,
+                        part_of_speech = excluded.part_of_speech, level = excluded.level,
+                        tags = excluded.tags, ipa = excluded.ipa, notes = excluded.notes,
+                        acronym_of = excluded.acronym_of, retired_at = NULL
+                    """,
+                    [
+                        (
+                            deck.id, c.id, c.position, c.term, c.translation, c.definition,
+                            c.example, c.example_translation, c.part_of_speech, c.level,
+                            json.dumps(list(c.tags), ensure_ascii=False), c.ipa, c.notes, c.acronym_of,
+                        )
+                        for c in deck.cards
+                    ],
+                )
+                current = [c.id for c in deck.cards]
+                db.execute(
+                    "UPDATE cards SET retired_at = ? WHERE deck_id = ? AND retired_at IS NULL "
+                    "AND card_id NOT IN (SELECT value FROM json_each(?))",
+                    [now, deck.id, json.dumps(current)],
+                )
+                changed.append(deck.id)
+        return changed
+
+    def decks(self, deck_ids: Iterable[str] | None = None) -> list[DeckInfo]:
+        """Stored decks (only `deck_ids`, in that order, when given) with their active card counts."""
+        rows = {
+            row["id"]: row
+            for row in self.db.query(
+                "SELECT d.id, d.title, d.description, "
+                "(SELECT count(*) FROM cards c WHERE c.deck_id = d.id AND c.retired_at IS NULL) AS n "
+                "FROM decks d ORDER BY d.title"
+            )
+        }
+        order = list(rows) if deck_ids is None else [d for d in deck_ids if d in rows]
+        return [DeckInfo(rows[d]["id"], rows[d]["title"], rows[d]["description"] or "", rows[d]["n"]) for d in order]
+
+    def card(self, pk: int) -> StoredCard:
+        rows = list(self.db.query("SELECT * FROM cards WHERE pk = ?", [pk]))
+        if not rows:
+            raise StoreError(_("No card with key {pk}").format(pk=pk))
+        return self._stored_card(rows[0])
+
+    def cards(self, pks: list[int]) -> dict[int, StoredCard]:
+        rows = self.db.query(
+            "SELECT * FROM cards WHERE pk IN (SELECT value FROM json_each(?))", [json.dumps(pks)]
+        )
+        return {row["pk"]: self._stored_card(row) for row in rows}
+
+    @staticmethod
+    def _stored_card(row: dict) -> StoredCard:
+        return StoredCard(
+            pk=row["pk"],
+            card=Card(
+                deck_id=row["deck_id"],
+                id=row["card_id"],
+                term=row["term"],
+                translation=row["translation"],
+                definition=row["definition"],
+                example=row["example"],
+                position=row["position"],
+                example_translation=row["example_translation"],
+                part_of_speech=row["part_of_speech"],
+                level=row["level"],
+                tags=tuple(json.loads(row["tags"] or "[]")),
+                ipa=row["ipa"],
+                notes=row["notes"],
+                acronym_of=row["acronym_of"],
+            ),
+        )
+
+    # -- browsing -----------------------------------------------------------------------------
+
+    def search_cards(self, query: str, deck_ids: list[str], limit: int = 100) -> list[StoredCard]:
+        """Active cards whose term or translation contains `query` (any case); terms that start with it first."""
+        needle = query.strip().lower()
+        like = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self.db.query(
+            "SELECT * FROM cards WHERE retired_at IS NULL AND deck_id IN (SELECT value FROM json_each(:decks)) "
+            "AND (lower(term) LIKE :like ESCAPE '\\' OR lower(translation) LIKE :like ESCAPE '\\') "
+            "ORDER BY lower(term) NOT LIKE :prefix ESCAPE '\\', lower(term) LIMIT :limit",
+            {"decks": json.dumps(deck_ids), "like": like, "prefix": like[1:], "limit": limit},
+        )
+        return [self._stored_card(row) for row in rows]
+
+    def choice_candidates(
+        self, card: StoredCard, deck_ids: list[str], rng: random.Random, per_group: int = 8
+    ) -> list[Card]:
+        """A few active cards drawn at random to serve as multiple-choice distractors for `card`.
+
+        Up to `per_group` cards of its deck with its part of speech; when fewer are found, up to
+        `per_group` more of its deck with any part of speech; and only when its deck still gives
+        fewer, some of each other deck in `deck_ids`. Each draw is one index lookup at a random
+        position, so the cost does not grow with the deck. The draws come from `rng`.
+        """
+        same_pos = self._draw(card.card.deck_id, card.card.part_of_speech, True, {card.pk}, rng, per_group)
+        drawn = {c.pk: c for c in same_pos}
+        if len(drawn) < per_group:
+            for c in self._draw(card.card.deck_id, None, False, {card.pk, *drawn}, rng, per_group):
+                drawn[c.pk] = c
+        if len(drawn) < per_group:
+            for deck_id in deck_ids:
+                if deck_id != card.card.deck_id:
+                    for c in self._draw(deck_id, None, False, {card.pk, *drawn}, rng, per_group):
+                        drawn[c.pk] = c
+        return [c.card for c in drawn.values()]
+
+    def _draw(
+        self, deck_id: str, part_of_speech: str | None, by_part: bool, exclude: set[int], rng: random.Random,
+        count: int,
+    ) -> list[StoredCard]:
+        """Up to `count` distinct active cards of a deck (of one part of speech when `by_part`), at random."""
+        ends = [
+            self.db.execute(
+                f"SELECT position FROM cards WHERE deck_id = ? ORDER BY position {way} LIMIT 1", [deck_id]
+            ).fetchone()
+            for way in ("ASC", "DESC")
+        ]
+        if ends[0] is None or ends[1] is None:
+            return []
+        low, high = ends[0][0], ends[1][0]
+        if by_part:
+            sql = ("SELECT * FROM cards WHERE deck_id = :deck AND retired_at IS NULL AND part_of_speech IS :pos "
+                   "AND position >= :start ORDER BY position LIMIT 1")
+        else:
+            sql = ("SELECT * FROM cards WHERE deck_id = :deck AND position >= :start AND retired_at IS NULL "
+                   "ORDER BY position LIMIT 1")
+        found: dict[int, StoredCard] = {}
+        for _attempt in range(2 * count):
+            if len(found) >= count:
+                break
+            start = rng.randint(low, high)
+            rows = list(self.db.query(sql, {"deck": deck_id, "pos": part_of_speech, "start": start}))
+            if not rows:  # past the last card of that kind: wrap round to the first
+                rows = list(self.db.query(sql, {"deck": deck_id, "pos": part_of_speech, "start": low}))
+            if not rows:
+                break  # none at all
+            stored = self._stored_card(rows[0])
+            if stored.pk not in exclude:
+                found[stored.pk] = stored
+        return list(found.values())

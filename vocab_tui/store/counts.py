@@ -1,0 +1,167 @@
+"""Counts and statistics read from the database: the home screen's, today's progress, the statistics screen's."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from ..clock import iso, parse_iso
+from ..models import (
+    DayProgress,
+    DeckCounts,
+)
+from .core import StoreBase
+from .schema import MATURE_DAYS
+
+
+class CountsMixin(StoreBase):
+    # -- counts -----------------------------------------------------------------------------
+
+    def deck_counts(
+        self, learner_id: int, deck_ids: list[str], now: datetime, day_end: datetime
+    ) -> list[DeckCounts]:
+        """New / learning / due per deck; learning and reviews count up to the end of the day.
+
+        Suspended and buried cards are left out of every count. No card's row is read for its own
+        sake: a deck's active cards are counted in an index, the learner's studied cards through
+        their own rows, and new = active - studied - put away.
+        """
+        infos = self.decks(deck_ids)
+        params = {"learner": learner_id, "end": iso(day_end), "now": iso(now), "decks": json.dumps(deck_ids)}
+        counts_of = (
+            "count(s.card_pk), sum(s.state IN (1, 3) AND s.due < :end), sum(s.state = 2 AND s.due < :end)"
+        )
+        studied = self.db.execute(
+            f"SELECT c.deck_id, {counts_of} FROM card_states s JOIN cards c ON c.pk = s.card_pk "
+            "WHERE s.learner_id = :learner AND c.retired_at IS NULL "
+            "AND c.deck_id IN (SELECT value FROM json_each(:decks)) GROUP BY c.deck_id",
+            params,
+        ).fetchall()
+        put_away = self.db.execute(  # suspended or buried now: few rows, read through the learner's flags
+            f"SELECT c.deck_id, count(*) - count(s.card_pk), {counts_of} FROM card_flags f "
+            "JOIN cards c ON c.pk = f.card_pk "
+            "LEFT JOIN card_states s ON s.learner_id = f.learner_id AND s.card_pk = f.card_pk "
+            "WHERE f.learner_id = :learner AND (f.suspended = 1 OR f.buried_until > :now) "
+            "AND c.retired_at IS NULL AND c.deck_id IN (SELECT value FROM json_each(:decks)) GROUP BY c.deck_id",
+            params,
+        ).fetchall()
+        seen = {row[0]: [v or 0 for v in row[1:]] for row in studied}
+        hidden = {row[0]: [v or 0 for v in row[1:]] for row in put_away}
+        counts = []
+        for info in infos:
+            studied_n, learning, due = seen.get(info.id, (0, 0, 0))
+            hidden_new, _hidden_studied, hidden_learning, hidden_due = hidden.get(info.id, (0, 0, 0, 0))
+            counts.append(DeckCounts(info.id, info.title, info.card_count - studied_n - hidden_new,
+                                     learning - hidden_learning, due - hidden_due, info.card_count))
+        return counts
+
+    def day_progress(self, learner_id: int, start: datetime, end: datetime) -> DayProgress:
+        """What the learner did in the study day `[start, end)`.
+
+        Reviews stamped after `end` (saved on a terminal whose clock ran ahead) are not today's:
+        they neither count as studied nor use up today's limits.
+        """
+        row = self.db.execute(
+            "SELECT count(*), sum(state_before = 0), sum(state_before = 2), sum(rating > 1), "
+            "sum(duration_ms) FROM reviews WHERE learner_id = ? AND answered_at >= ? AND answered_at < ?",
+            [learner_id, iso(start), iso(end)],
+        ).fetchone()
+        reviewed, new, reviews, remembered, time_ms = (v or 0 for v in row)
+        return DayProgress(reviewed, new, reviews, remembered, time_ms)
+
+    def due_before(self, learner_id: int, deck_ids: list[str], end: datetime) -> int:
+        """How many of the learner's cards will be due by `end`."""
+        row = self.db.execute(
+            "SELECT count(*) FROM card_states s JOIN cards c ON c.pk = s.card_pk "
+            "WHERE s.learner_id = ? AND s.due < ? AND c.retired_at IS NULL "
+            "AND c.deck_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM card_flags f "
+            "WHERE f.learner_id = s.learner_id AND f.card_pk = s.card_pk AND f.suspended = 1)",
+            [learner_id, iso(end), json.dumps(deck_ids)],
+        ).fetchone()
+        return int(row[0])
+
+    def next_due(self, learner_id: int, deck_ids: list[str], after: datetime) -> datetime | None:
+        """The first moment after `after` at which one of the learner's cards falls due or comes back
+        from being buried (None when nothing is waiting)."""
+        row = self.db.execute(
+            "SELECT min(t) FROM ("
+            "  SELECT min(s.due) AS t FROM card_states s JOIN cards c ON c.pk = s.card_pk "
+            "  WHERE s.learner_id = :learner AND s.due > :after AND c.retired_at IS NULL "
+            "  AND c.deck_id IN (SELECT value FROM json_each(:decks)) "
+            "  UNION ALL SELECT min(f.buried_until) FROM card_flags f JOIN cards c ON c.pk = f.card_pk "
+            "  WHERE f.learner_id = :learner AND f.buried_until > :after AND f.suspended = 0 "
+            "  AND c.deck_id IN (SELECT value FROM json_each(:decks)))",
+            {"learner": learner_id, "after": iso(after), "decks": json.dumps(deck_ids)},
+        ).fetchone()
+        return parse_iso(row[0]) if row and row[0] else None
+
+    # -- statistics ---------------------------------------------------------------------------
+
+    def review_history(
+        self, learner_id: int, since: datetime | None = None, until: datetime | None = None
+    ) -> list[dict]:
+        """The learner's reviews in `[since, until)` (time, rating, state before, interval shown at), oldest first."""
+        return list(
+            self.db.query(
+                "SELECT card_pk, answered_at, rating, state_before, interval_days FROM reviews "
+                "WHERE learner_id = ? AND answered_at >= ? AND answered_at < ? ORDER BY answered_at",
+                [learner_id, iso(since) if since else "", iso(until) if until else "~"],  # "~" sorts after digits
+            )
+        )
+
+    def first_review(self, learner_id: int) -> datetime | None:
+        """When the learner's earliest review was answered; None before the first."""
+        row = self.db.execute(
+            "SELECT answered_at FROM reviews WHERE learner_id = ? ORDER BY answered_at LIMIT 1", [learner_id]
+        ).fetchone()
+        return parse_iso(row[0]) if row else None
+
+    @staticmethod
+    def _spans(spans: list[tuple[datetime | None, datetime]]) -> str:
+        return json.dumps([["" if start is None else iso(start), iso(end)] for start, end in spans])
+
+    def review_counts(self, learner_id: int, spans: list[tuple[datetime, datetime]]) -> list[int]:
+        """How many reviews the learner answered in each `[start, end)`, counted in the index."""
+        rows = dict(self.db.execute(
+            "SELECT d.key, (SELECT count(*) FROM reviews r WHERE r.learner_id = :learner "
+            "AND r.answered_at >= json_extract(d.value, '$[0]') AND r.answered_at < json_extract(d.value, '$[1]')) "
+            "FROM json_each(:spans) d",
+            {"learner": learner_id, "spans": self._spans(spans)},
+        ).fetchall())
+        return [int(rows.get(i, 0)) for i in range(len(spans))]
+
+    def first_reviews_passed(self, learner_id: int, spans: list[tuple[datetime, datetime]]) -> tuple[int, int]:
+        """Of each card's first review in each span (a study day), those of cards in review shown at a
+        mature interval (MATURE_DAYS or more): (how many, how many not answered Again)."""
+        row = self.db.execute(
+            "SELECT count(*), sum(rating > 1) FROM ("  # CROSS JOIN: day by day, through the index
+            "  SELECT r.rating AS rating, min(r.answered_at) FROM json_each(:spans) d CROSS JOIN reviews r "
+            "  ON r.learner_id = :learner AND r.answered_at >= json_extract(d.value, '$[0]') "
+            "  AND r.answered_at < json_extract(d.value, '$[1]') "
+            f"  WHERE r.state_before = 2 AND r.interval_days >= {MATURE_DAYS} GROUP BY d.key, r.card_pk)",
+            {"learner": learner_id, "spans": self._spans(spans)},
+        ).fetchone()
+        return int(row[0] or 0), int(row[1] or 0)
+
+    def due_counts(
+        self, learner_id: int, deck_ids: list[str], spans: list[tuple[datetime | None, datetime]]
+    ) -> list[int]:
+        """How many of the learner's active cards fall due in each `[start, end)` (start None: no lower bound)."""
+        rows = dict(self.db.execute(
+            "SELECT d.key, count(c.pk) FROM json_each(:spans) d "  # CROSS JOIN: day by day, through the index
+            "CROSS JOIN card_states s ON s.learner_id = :learner AND s.state IN (1, 2, 3) "
+            "AND s.due >= json_extract(d.value, '$[0]') AND s.due < json_extract(d.value, '$[1]') "
+            "JOIN cards c ON c.pk = s.card_pk AND c.retired_at IS NULL "
+            "AND c.deck_id IN (SELECT value FROM json_each(:decks)) GROUP BY d.key",
+            {"learner": learner_id, "spans": self._spans(spans), "decks": json.dumps(deck_ids)},
+        ).fetchall())
+        return [int(rows.get(i, 0)) for i in range(len(spans))]
+
+    def known_words(self, learner_id: int, mature_days: float = 21) -> tuple[int, int]:
+        """Cards past learning (in review), and of those the mature ones (stability >= mature_days)."""
+        row = self.db.execute(
+            "SELECT count(*), sum(s.stability >= ?) FROM card_states s JOIN cards c ON c.pk = s.card_pk "
+            "WHERE s.learner_id = ? AND s.state = 2 AND c.retired_at IS NULL",
+            [mature_days, learner_id],
+        ).fetchone()
+        return int(row[0] or 0), int(row[1] or 0)

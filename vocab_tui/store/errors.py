@@ -1,0 +1,156 @@
+"""The store's errors: each says what went wrong with the database file and what to do."""
+
+from __future__ import annotations
+
+import errno
+import shutil
+from pathlib import Path
+
+from fsrs import Card as FSRSCard
+
+from ..i18n import _
+from ..models import (
+    Learner,
+)
+
+# Primary SQLite result codes (sqlite3.Error.sqlite_errorcode & 0xFF).
+BUSY_TIMEOUT_MS = 5000
+# Less free space than this beside the database: a warning at start, and a disk I/O error is a full disk.
+LOW_SPACE_BYTES = 8 * 1024 * 1024
+_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT = 3, 5, 6, 8, 10, 11
+_FULL, _CANTOPEN, _AUTH, _NOTADB = 13, 14, 23, 26
+
+
+
+class StoreError(Exception):
+    """A database problem told in words a person can act on."""
+
+
+class DuplicateLearner(StoreError):
+    """A profile for the same person (same name and unit, any case and spacing) already exists."""
+
+    def __init__(self, existing: Learner) -> None:
+        who = existing.name + (f" ({existing.unit})" if existing.unit else "")
+        super().__init__(_("There is already a profile for {who} (id {id})").format(who=who, id=existing.id))
+        self.existing = existing
+
+
+def same_person_key(name: str, unit: str) -> tuple[str, str]:
+    """What two profiles of one person share: name and unit, ignoring case and spaces."""
+    return "".join(name.split()).casefold(), "".join(unit.split()).casefold()
+
+
+class ForeignDatabaseError(StoreError):
+    """The file is not a vocab-tui database (another program's, or not SQLite): refused, left unchanged."""
+
+
+class DamagedDatabaseError(StoreError):
+    """The file is a vocab-tui database that cannot be trusted (malformed, missing tables or columns)."""
+
+
+class NewerDatabaseError(StoreError):
+    """The file was made by a newer vocab-tui, whose schema this one does not know."""
+
+
+class ReadOnlyDatabaseError(StoreError):
+    """The file or its folder cannot be written, so no answer could be saved."""
+
+
+class DiskFullError(StoreError):
+    """The disk holding the database is full."""
+
+
+class DatabaseBusyError(StoreError):
+    """Another process kept the database locked for longer than the busy timeout."""
+
+
+def _code(err: BaseException) -> int | None:
+    code = getattr(err, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def _low_space(folder: Path) -> int | None:
+    """Free bytes on the disk holding `folder` when fewer than LOW_SPACE_BYTES, else None."""
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return None
+    return free if free < LOW_SPACE_BYTES else None
+
+
+def _foreign(path: Path, reason: str) -> ForeignDatabaseError:
+    return ForeignDatabaseError(
+        _("{path} is not a vocab-tui database ({reason}); it was left unchanged. "
+          "Choose another file with --db").format(path=path, reason=reason)
+    )
+
+
+def _damaged(path: Path, problem: str) -> DamagedDatabaseError:
+    return DamagedDatabaseError(
+        _("The database {path} is damaged ({problem}); it was left unchanged. "
+          "Restore it from a backup, or choose another file with --db").format(path=path, problem=problem)
+    )
+
+
+def _read_only(path: Path) -> ReadOnlyDatabaseError:
+    return ReadOnlyDatabaseError(
+        _("The database {path} is read-only for you, so no answer could be saved; "
+          "ask your IT staff for write access to it and its folder, or choose another file with --db").format(
+            path=path)
+    )
+
+
+def _disk_full(path: Path) -> DiskFullError:
+    return DiskFullError(
+        _("The disk holding {path} is full; free some space on it (move or delete old files) and try again").format(
+            path=path)
+    )
+
+
+def database_error(err: BaseException, path: Path) -> StoreError:
+    """The StoreError a person can act on for an sqlite3 or OS error met on the database at `path`."""
+    if isinstance(err, StoreError):
+        return err
+    if isinstance(err, OSError):
+        if err.errno in (errno.ENOSPC, errno.EDQUOT):
+            return _disk_full(path)
+        if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return _read_only(path)
+        return StoreError(_("Cannot use the database {path}: {reason}").format(path=path, reason=err.strerror or err))
+    code, text = _code(err), str(err)
+    if code == _FULL or "disk is full" in text:
+        return _disk_full(path)
+    if (code == _IOERR or "disk I/O error" in text) and _low_space(path.parent) is not None:
+        return _disk_full(path)
+    if code in (_CORRUPT, _NOTADB) or "malformed" in text or "not a database" in text:
+        return _damaged(path, text)
+    if code in (_READONLY, _PERM, _AUTH) or "readonly" in text:
+        return _read_only(path)
+    if code == _CANTOPEN or "unable to open" in text:
+        return StoreError(
+            _("Cannot open the database {path}; check that its folder exists and that you may write "
+              "to the file and its folder").format(path=path)
+        )
+    if code in (_BUSY, _LOCKED) or "locked" in text or "busy" in text:
+        return DatabaseBusyError(
+            _("The database {path} is busy: another program kept it locked for more than {seconds} s; "
+              "try again in a moment").format(path=path, seconds=BUSY_TIMEOUT_MS // 1000)
+        )
+    if code == _IOERR or "disk I/O error" in text:
+        return StoreError(
+            _("Cannot read or write the database {path} (disk I/O error); check the disk, "
+              "and if this keeps happening restore the file from a backup").format(path=path)
+        )
+    return StoreError(_("Database error in {path}: {reason}").format(path=path, reason=text))
+
+
+class StaleCardError(StoreError):
+    """The card's stored state is no longer the one an answer or an undo was worked out from.
+
+    Another screen of the same learner studied the card in between. Nothing was written;
+    `current` is the state now stored (None when the card has no progress).
+    """
+
+    def __init__(self, message: str, current: FSRSCard | None) -> None:
+        super().__init__(message)
+        self.current = current
