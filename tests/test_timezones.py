@@ -83,7 +83,7 @@ def test_the_timezone_setting_is_checked_against_the_zone_names(tmp_path):
 
 
 def test_the_command_line_clock_follows_the_timezone_setting(tmp_path):
-    from vocab_tui.cli import _clock
+    from vocab_tui.cli import command_clock as _clock
     from vocab_tui.config import Config
 
     clock = _clock({"config": Config(timezone="Asia/Jayapura")})

@@ -1,11 +1,12 @@
 """Thin click commands: parse, call the domain, print.
 
-Every line goes out through `_echo`, which writes control characters as visible escapes: deck
+Every line goes out through `echo`, which writes control characters as visible escapes: deck
 text, file names, learner names and config values are data, and a terminal would obey an ESC.
 """
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 import sys
@@ -27,7 +28,7 @@ from .store import DuplicateLearner, Store, StoreError
 from .text import visible
 
 
-def _echo(message: str = "", err: bool = False, allow: str = "") -> None:
+def echo(message: str = "", err: bool = False, allow: str = "") -> None:
     """Print one line; the only way this module writes to the terminal.
 
     A line break is escaped too unless `allow` holds it: a name cannot fake a second line.
@@ -51,7 +52,7 @@ class _Option(click.Option):
         return super().get_error_hint(ctx)
 
 
-def _common(func: Callable[..., Any]) -> Callable[..., Any]:
+def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--db, --decks and --lang, accepted by every command (a subcommand's value wins)."""
     func = click.option(
         "--lang",
@@ -79,7 +80,7 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def _settings(ctx: click.Context, db: Path | None, dirs: tuple[Path, ...], lang: str | None) -> dict[str, Any]:
+def command_settings(ctx: click.Context, db: Path | None, dirs: tuple[Path, ...], lang: str | None) -> dict[str, Any]:
     obj = ctx.ensure_object(dict)
     if db is not None:
         obj["db"] = db
@@ -91,46 +92,53 @@ def _settings(ctx: click.Context, db: Path | None, dirs: tuple[Path, ...], lang:
     return obj
 
 
-def _db_path(obj: dict[str, Any]) -> Path:
+def db_path(obj: dict[str, Any]) -> Path:
     return Path(obj.get("db") or default_db_path()).expanduser()
 
 
-def _open_store(obj: dict[str, Any]) -> Store:
+def open_store(obj: dict[str, Any]) -> Store:
     try:
-        store = Store(_db_path(obj), _clock(obj))
+        store = Store(db_path(obj), command_clock(obj))
     except StoreError as err:
-        _fail(str(err))
-        raise  # unreachable: _fail exits
+        fail(str(err))
+        raise  # unreachable: fail exits
     _warn(store.warnings)
     return store
 
 
 def _warn(warnings: list[str]) -> None:
     for warning in warnings:
-        _echo(_("Warning: {message}").format(message=warning), err=True)
+        echo(_("Warning: {message}").format(message=warning), err=True)
 
 
-def _clock(obj: dict[str, Any]) -> SystemClock:
+def command_clock(obj: dict[str, Any]) -> SystemClock:
     """The real clock, in the office's time zone (the `timezone` setting, else the system's)."""
     config = obj.get("config") or Config()
     return SystemClock(local_timezone(config.timezone))
 
 
-def _fail(message: str, code: int = 1) -> None:
-    _echo(_("Error: {message}").format(message=message), err=True)
+def fail(message: str, code: int = 1) -> None:
+    echo(_("Error: {message}").format(message=message), err=True)
     sys.exit(code)
 
 
-def _report_skipped(problems: list) -> None:
+def report_skipped(problems: list) -> None:
     for problem in problems:
-        _echo(str(problem), err=True)
+        echo(str(problem), err=True)
     skipped = sorted({p.path for p in problems})
     if skipped:
-        _echo(
+        echo(
             ngettext("{n} deck file was skipped because of the problems above.",
                      "{n} deck files were skipped because of the problems above.", len(skipped)).format(n=len(skipped)),
             err=True,
         )
+
+
+# Modules of further commands, each with `register(main: click.Group, config: Config) -> None`, which adds
+# its commands to `main` or to one of its groups (`main.commands["decks"]`). Each keeps its heavy imports
+# (spreadsheets, the web server) inside its commands, so that `--help` stays fast.
+COMMAND_MODULES: tuple[str, ...] = (
+)
 
 
 def build_cli(config: Config | None = None) -> click.Group:
@@ -143,11 +151,11 @@ def build_cli(config: Config | None = None) -> click.Group:
         help=_("Learn English and digital-government vocabulary in the terminal. "
                "With no command, opens the app."),
     )
-    @_common
+    @common_options
     @click.version_option(package_name="vocab-tui", message="%(prog)s %(version)s")
     @click.pass_context
     def main(ctx: click.Context, db: Path | None, deck_dirs: tuple[Path, ...], lang: str | None) -> None:
-        obj = _settings(ctx, db, deck_dirs, lang)
+        obj = command_settings(ctx, db, deck_dirs, lang)
         obj["config"] = config
         if ctx.invoked_subcommand is None:
             _run_app(obj)
@@ -158,17 +166,17 @@ def build_cli(config: Config | None = None) -> click.Group:
 
     @decks.command("check", help=_("Check deck files; prints path:line:column: message for each problem."))
     @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-    @_common
+    @common_options
     @click.pass_context
     def decks_check(ctx: click.Context, paths: tuple[Path, ...], db: Path | None,
                     deck_dirs: tuple[Path, ...], lang: str | None) -> None:
-        obj = _settings(ctx, db, deck_dirs, lang)
-        files = deck_files(list(paths) or _all_deck_dirs(obj))
+        obj = command_settings(ctx, db, deck_dirs, lang)
+        files = deck_files(list(paths) or all_deck_dirs(obj))
         problems = []
         for path in files:
             problems.extend(check_deck(path)[1])
         for problem in problems:
-            _echo(str(problem))
+            echo(str(problem))
         bad = len({p.path for p in problems})
         summary = ngettext("{n} file checked", "{n} files checked", len(files)).format(n=len(files))
         if problems:
@@ -176,21 +184,21 @@ def build_cli(config: Config | None = None) -> click.Group:
             summary += " " + ngettext("in {n} file", "in {n} files", bad).format(n=bad)
         else:
             summary += ": " + _("no problems")
-        _echo(summary, err=True)
+        echo(summary, err=True)
         sys.exit(1 if problems else 0)
 
     @decks.command("list", help=_("List the decks that load, with their card counts."))
-    @_common
+    @common_options
     @click.pass_context
     def decks_list(ctx: click.Context, db: Path | None, deck_dirs: tuple[Path, ...], lang: str | None) -> None:
-        obj = _settings(ctx, db, deck_dirs, lang)
-        result = load_decks(_all_deck_dirs(obj))
+        obj = command_settings(ctx, db, deck_dirs, lang)
+        result = load_decks(all_deck_dirs(obj))
         rows = [(d.id, d.title, str(len(d.cards)), str(d.path)) for d in result.decks]
-        _table([_("ID"), _("TITLE"), _("CARDS"), _("FILE")], rows)
+        print_table([_("ID"), _("TITLE"), _("CARDS"), _("FILE")], rows)
         total = sum(len(d.cards) for d in result.decks)
-        _echo(ngettext("{n} deck", "{n} decks", len(result.decks)).format(n=len(result.decks))
+        echo(ngettext("{n} deck", "{n} decks", len(result.decks)).format(n=len(result.decks))
               + ", " + ngettext("{n} card", "{n} cards", total).format(n=total))
-        _report_skipped(result.problems)
+        report_skipped(result.problems)
 
     @main.group(help=_("Add and list learner profiles."))
     def learners() -> None:
@@ -202,63 +210,65 @@ def build_cli(config: Config | None = None) -> click.Group:
     @click.option("--allow-duplicate", is_flag=True,
                   help=_("Add the profile even if one with the same name and unit exists "
                          "(two people with one name in one unit)."))
-    @_common
+    @common_options
     @click.pass_context
     def learners_add(ctx: click.Context, name: str, unit: str, allow_duplicate: bool, db: Path | None,
                      deck_dirs: tuple[Path, ...], lang: str | None) -> None:
-        obj = _settings(ctx, db, deck_dirs, lang)
-        store = _open_store(obj)
+        obj = command_settings(ctx, db, deck_dirs, lang)
+        store = open_store(obj)
         try:
             learner = store.add_learner(name, unit, allow_duplicate=allow_duplicate)
         except DuplicateLearner as err:
-            _fail(str(err) + "; " + _("use that profile, or add --allow-duplicate if this is another person "
+            fail(str(err) + "; " + _("use that profile, or add --allow-duplicate if this is another person "
                                       "with the same name"))
         except StoreError as err:
-            _fail(str(err))
-        _echo(_("Added learner {id}: {name}").format(id=learner.id, name=learner.name)
+            fail(str(err))
+        echo(_("Added learner {id}: {name}").format(id=learner.id, name=learner.name)
               + (f" ({learner.unit})" if learner.unit else ""))
 
     @learners.command("list", help=_("List learner profiles."))
-    @_common
+    @common_options
     @click.pass_context
     def learners_list(ctx: click.Context, db: Path | None, deck_dirs: tuple[Path, ...], lang: str | None) -> None:
-        obj = _settings(ctx, db, deck_dirs, lang)
-        store = _open_store(obj)
+        obj = command_settings(ctx, db, deck_dirs, lang)
+        store = open_store(obj)
         try:
             with store.explained():
                 learners = store.learners()
         except StoreError as err:
-            _fail(str(err))
+            fail(str(err))
         rows = [(str(x.id), x.name, x.unit, x.created_at.strftime("%Y-%m-%d")) for x in learners]
         if not rows:
-            _echo(_("No learners yet. Add one with: vocab-tui learners add NAME --unit OPD"))
+            echo(_("No learners yet. Add one with: vocab-tui learners add NAME --unit OPD"))
             return
-        _table([_("ID"), _("NAME"), _("UNIT"), _("CREATED")], rows)
+        print_table([_("ID"), _("NAME"), _("UNIT"), _("CREATED")], rows)
 
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).register(main, config)
     return main
 
 
-def _all_deck_dirs(obj: dict[str, Any]) -> list[Path]:
+def all_deck_dirs(obj: dict[str, Any]) -> list[Path]:
     return deck_dirs(tuple(obj.get("deck_dirs", ())))
 
 
-def _table(headers: list[str], rows: list[tuple[str, ...]]) -> None:
+def print_table(headers: list[str], rows: list[tuple[str, ...]]) -> None:
     # escape first, so that the columns line up with what is printed; a line break in a cell
     # would break the table, so it is escaped too
     cells = [tuple(visible(cell) for cell in row) for row in [tuple(headers), *rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     for row in cells:
-        _echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
 
 
 def _run_app(obj: dict[str, Any]) -> None:
     from .workspace import open_workspace
 
-    clock = _clock(obj)
+    clock = command_clock(obj)
     try:
-        workspace = open_workspace(_db_path(obj), _all_deck_dirs(obj), clock)
+        workspace = open_workspace(db_path(obj), all_deck_dirs(obj), clock)
     except StoreError as err:
-        _fail(str(err))
+        fail(str(err))
     from .ui.app import VocabApp  # deferred: commands that print need no Textual
 
     app = VocabApp(workspace, config=obj.get("config"))
@@ -285,7 +295,7 @@ def _early_language(argv: list[str], config: Config) -> str:
 
 
 def _crashed(crash: Crash) -> None:
-    _echo(crash.message(), err=True)
+    echo(crash.message(), err=True)
     sys.exit(CRASH_EXIT_CODE)
 
 
@@ -312,22 +322,22 @@ def main(argv: list[str] | None = None) -> None:
         set_language(_early_language(args, config))
         cli_texts.install()
         if problem is not None:
-            _echo(_("Warning: {message}; using the default settings").format(message=problem), err=True)
+            echo(_("Warning: {message}; using the default settings").format(message=problem), err=True)
         for warning in config.warnings:
-            _echo(_("Warning: {message}; using the default for it").format(message=warning), err=True)
+            echo(_("Warning: {message}; using the default for it").format(message=warning), err=True)
         cli = build_cli(config)
         # not standalone: click's own messages (usage errors quote what was typed) come back
-        # here to be printed through _echo, and unexpected errors reach the report below
+        # here to be printed through echo, and unexpected errors reach the report below
         code = cli.main(args=args, prog_name="vocab-tui", standalone_mode=False)
     except click.exceptions.Abort as err:
         if isinstance(err.__cause__, KeyboardInterrupt):
             sys.exit(INTERRUPTED_EXIT_CODE)
-        _echo(_("Aborted!"), err=True)
+        echo(_("Aborted!"), err=True)
         sys.exit(1)
     except click.ClickException as err:
         shown = io.StringIO()
         err.show(file=shown)
-        _echo(shown.getvalue().rstrip("\n"), err=True, allow="\n")
+        echo(shown.getvalue().rstrip("\n"), err=True, allow="\n")
         sys.exit(err.exit_code)
     except KeyboardInterrupt:
         sys.exit(INTERRUPTED_EXIT_CODE)
