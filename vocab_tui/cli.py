@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
@@ -21,11 +21,32 @@ from . import cli_texts
 from .clock import SystemClock, local_timezone
 from .config import Config, ConfigError, load_config
 from .crash import CRASH_EXIT_CODE, INTERRUPTED_EXIT_CODE, Crash, command_outline, write_report
-from .decks import check_deck, deck_files, load_decks
 from .i18n import LANGUAGES, _, detect_language, ngettext, set_language
 from .paths import default_db_path, deck_dirs
-from .store import DuplicateLearner, Store, StoreError
+from .store import DuplicateLearner, StoreError  # the errors only: the store itself loads when a command opens it
 from .text import visible
+
+if TYPE_CHECKING:
+    from .store import Store
+
+
+# Deferred: YAML and the deck loader load only for the commands that read decks, not for `--help`.
+def check_deck(path: Path) -> Any:
+    from .decks import check_deck as check
+
+    return check(path)
+
+
+def deck_files(paths: list[Path]) -> list[Path]:
+    from .decks import deck_files as files
+
+    return files(paths)
+
+
+def load_decks(paths: list[Path], **kwargs: Any) -> Any:
+    from .decks import load_decks as load
+
+    return load(paths, **kwargs)
 
 
 def echo(message: str = "", err: bool = False, allow: str = "") -> None:
@@ -97,6 +118,7 @@ def db_path(obj: dict[str, Any]) -> Path:
 
 
 def open_store(obj: dict[str, Any]) -> Store:
+    from .store import Store
     try:
         store = Store(db_path(obj), command_clock(obj))
     except StoreError as err:
