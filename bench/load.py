@@ -140,6 +140,7 @@ def run(name: str, folder: Path, processes: int, duration: float, pace: float, s
     db = folder / "office.db"
     barrier = folder / "barrier"
     barrier.mkdir()
+    load_before = os.getloadavg()  # what else the machine was doing, before this run's processes start
     learners = prepare(db, processes)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE.parent), os.environ.get("PYTHONPATH", "")])}
     procs = []
@@ -153,7 +154,6 @@ def run(name: str, folder: Path, processes: int, duration: float, pace: float, s
         if any(p.poll() not in (None, 0) for p in procs) or time.monotonic() - started_waiting > 600:
             break
         time.sleep(0.05)
-    load_before = os.getloadavg()
     (barrier / "go").touch()
     began = time.monotonic()
     crashed = []
