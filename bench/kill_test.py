@@ -171,6 +171,7 @@ def drive(app: App, rng: random.Random, max_delay: float, record: Round) -> None
     kill_at = time.monotonic() + rng.uniform(0.05, 3.0) if rng.random() < 1 / 6 else None
     deadline = time.monotonic() + MAX_ROUND_S
     pending: Ack | None = None  # an answer key sent, its acknowledgement not yet seen
+    settled = ""
     acted_on, acted_at = "", 0.0  # the kind of screen the last keys went to: no key twice for one screen
     while True:
         app.pump(0.01)
@@ -189,6 +190,9 @@ def drive(app: App, rng: random.Random, max_delay: float, record: Round) -> None
                 record.acked.append(pending)
                 pending = None
         kind = kind_of(screen)
+        if screen != settled:  # act only on a screen drawn completely: the same on two reads
+            settled = screen
+            kind = ""
         if kill_at is None and kind in QUESTIONS:
             kill_at = now + rng.uniform(0, max_delay)
         if now >= (kill_at or deadline) or app.exited():
@@ -236,16 +240,16 @@ def next_action(screen: str, rng: random.Random) -> tuple[str, Ack | None] | Non
         return "\r", None
     if SAVED_HINT in screen:
         return "\r", None  # next card
+    if GRADE_HINT in screen:  # before the question hints: a half-redrawn screen may still show one
+        mode = "production" if "Say the English word" in screen else "recognition"
+        rating = rng.choice([1, 2, 3, 3, 4])
+        return str(rating), Ack(mode, rating, prompt_of(screen))
     if CHOICE_HINT in screen:
         number = rng.randint(1, 4)
         return str(number), Ack("choice", 0, prompt_of(screen))
     for hint, mode in SELF_GRADED_HINTS.items():
         if hint in screen:
             return " ", None  # show the answer
-    if GRADE_HINT in screen:
-        mode = "production" if "Say the English word" in screen else "recognition"
-        rating = rng.choice([1, 2, 3, 3, 4])
-        return str(rating), Ack(mode, rating, prompt_of(screen))
     for hint, mode in TYPED_HINTS.items():
         if hint in screen:
             return rng.choice(["kata", "x", "the"]) + "\r", Ack(mode, 0, prompt_of(screen))
