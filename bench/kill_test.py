@@ -162,13 +162,14 @@ def prompt_of(screen: str) -> str:
 QUESTIONS = {"choice", "recognition", "production", "typed", "cloze"}
 
 
-def drive(app: App, rng: random.Random, max_delay: float, record: Round) -> None:
+def drive(app: App, rng: random.Random, max_delay: float, record: Round, min_acks: int = 0) -> None:
     """Act as the learner, then SIGKILL at a random moment; acknowledged answers go to `record`.
 
     One round in six is killed during start-up (within 3 s of the start); the others within
     `max_delay` seconds of the first card shown, or within 30 ms of an answer key (see `run`).
+    With `min_acks`, no kill comes before that many answers were acknowledged.
     """
-    kill_at = time.monotonic() + rng.uniform(0.05, 3.0) if rng.random() < 1 / 6 else None
+    kill_at = time.monotonic() + rng.uniform(0.05, 3.0) if rng.random() < 1 / 6 and not min_acks else None
     deadline = time.monotonic() + MAX_ROUND_S
     pending: Ack | None = None  # an answer key sent, its acknowledgement not yet seen
     settled = ""
@@ -193,7 +194,7 @@ def drive(app: App, rng: random.Random, max_delay: float, record: Round) -> None
         if screen != settled:  # act only on a screen drawn completely: the same on two reads
             settled = screen
             kind = ""
-        if kill_at is None and kind in QUESTIONS:
+        if kill_at is None and kind in QUESTIONS and len(record.acked) >= min_acks:
             kill_at = now + rng.uniform(0, max_delay)
         if now >= (kill_at or deadline) or app.exited():
             record.killed_in = ("waiting for an acknowledgement" if pending else "between answers" if record.acked
@@ -209,7 +210,7 @@ def drive(app: App, rng: random.Random, max_delay: float, record: Round) -> None
         keys, answer = action
         if answer is not None:
             pending = answer
-            if rng.random() < 0.25:  # into the commit window
+            if rng.random() < 0.25 and len(record.acked) >= min_acks:  # into the commit window
                 kill_at = min(kill_at or deadline, time.monotonic() + rng.uniform(0, 0.03))
         acted_on, acted_at = kind, time.monotonic()
         app.send(keys)
@@ -310,8 +311,11 @@ def prepare(db: Path) -> None:
         workspace.store.close()
 
 
-def run(kills: int, seed: int, folder: Path, max_delay: float = 6.0, out=print) -> bool:
-    """`kills` rounds on a new file in `folder`; True when every round passed."""
+def run(kills: int, seed: int, folder: Path, max_delay: float = 6.0, out=print, min_acks: int = 0) -> bool:
+    """`kills` rounds on a new file in `folder`; True when every round passed.
+
+    `min_acks`: the first round is not killed before that many answers were acknowledged.
+    """
     rng = random.Random(seed)
     db = folder / "office.db"
     prepare(db)
@@ -326,7 +330,7 @@ def run(kills: int, seed: int, folder: Path, max_delay: float = 6.0, out=print) 
         record = Round(number)
         app = App(db, env)
         try:
-            drive(app, rng, max_delay, record)
+            drive(app, rng, max_delay, record, min_acks if number == 1 else 0)
         finally:
             app.kill()
         problems, now = verify(db, record, reviews)
