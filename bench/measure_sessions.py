@@ -106,10 +106,12 @@ def count_reviews(db: Path) -> int:
         conn.close()
 
 
-def summarise(label: str, pids: list[int], extra: dict) -> dict:
+def summarise(label: str, pids: list[int], sessions: int, extra: dict) -> dict:
+    """Memory per session: the PSS (and RSS) of all its processes, averaged over `sessions`."""
     mem = [memory_kb(pid) for pid in pids]
-    return {"setup": label, "sessions": len(pids), "pss_mb_each": round(sum(m[0] for m in mem) / len(mem) / 1024, 1),
-            "rss_mb_each": round(sum(m[1] for m in mem) / len(mem) / 1024, 1),
+    return {"setup": label, "sessions": sessions, "processes": len(pids),
+            "pss_mb_each": round(sum(m[0] for m in mem) / sessions / 1024, 1),
+            "rss_mb_each": round(sum(m[1] for m in mem) / sessions / 1024, 1),
             "pss_mb_total": round(sum(m[0] for m in mem) / 1024, 1), **extra}
 
 
@@ -187,7 +189,7 @@ def terminal_sessions(folder: Path, k: int, idle: float, answering: float, pace:
         reviews_before = count_reviews(db)
         busy_cpu = timed_cpu(pids, answering, lambda: (driver.act(), drain()))
         answers = count_reviews(db) - reviews_before
-        return summarise("terminal (SSH): one vocab-tui process per session", pids, {
+        return summarise("terminal (SSH): one vocab-tui process per session", pids, k, {
             "idle_cpu_percent_each": round(100 * idle_cpu / idle / k, 2),
             "answering_cpu_percent_each": round(100 * busy_cpu / answering / k, 2),
             "answers": answers, "cpu_ms_per_answer": round(1000 * busy_cpu / answers, 1) if answers else None,
@@ -208,7 +210,11 @@ async def cdp_keys(ws_url: str, keys: str) -> None:
     import aiohttp
 
     async with aiohttp.ClientSession() as session, session.ws_connect(ws_url, max_msg_size=0) as ws:
-        n = 0
+        n = 1  # the page's terminal takes keys once its text area has the focus
+        await ws.send_json({"id": n, "method": "Runtime.evaluate",
+                            "params": {"expression": "document.querySelector('textarea')?.focus()"}})
+        while (await ws.receive_json()).get("id") != n:
+            pass
         for key in keys:
             if key == "\r":
                 events = [{"type": "rawKeyDown", "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13},
@@ -285,13 +291,13 @@ def browser_sessions(folder: Path, k: int, idle: float, answering: float, pace: 
         busy_cpu = timed_cpu(everything, answering, driver.act)
         server_busy = cpu_seconds(server.pid) - server_cpu_0
         answers = count_reviews(db) - reviews_before
-        return summarise("browser: textual-serve, one app process per tab", apps, {
-            "tabs": len(tabs), "app_processes": len(apps),
+        # textual-serve starts each tab's app through /bin/sh -c: two processes a tab.
+        return summarise("browser: textual-serve, one app process per tab", apps, len(tabs), {
             "server_pss_mb_before_tabs": round(server_before[0] / 1024, 1),
             "server_pss_mb_with_tabs": round(server_after[0] / 1024, 1),
             "server_growth_mb_per_tab": round((server_after[0] - server_before[0]) / 1024 / max(1, len(tabs)), 2),
-            "idle_cpu_percent_each": round(100 * idle_cpu_apps / idle / max(1, len(apps)), 2),
-            "answering_cpu_percent_each": round(100 * busy_cpu / answering / max(1, len(apps)), 2),
+            "idle_cpu_percent_each": round(100 * idle_cpu_apps / idle / max(1, len(tabs)), 2),
+            "answering_cpu_percent_each": round(100 * busy_cpu / answering / max(1, len(tabs)), 2),
             "server_share_of_answering_cpu": round(server_busy / busy_cpu, 2) if busy_cpu else None,
             "answers": answers, "cpu_ms_per_answer": round(1000 * busy_cpu / answers, 1) if answers else None,
         })
