@@ -210,11 +210,13 @@ async def cdp_keys(ws_url: str, keys: str) -> None:
     import aiohttp
 
     async with aiohttp.ClientSession() as session, session.ws_connect(ws_url, max_msg_size=0) as ws:
-        n = 1  # the page's terminal takes keys once its text area has the focus
-        await ws.send_json({"id": n, "method": "Runtime.evaluate",
-                            "params": {"expression": "document.querySelector('textarea')?.focus()"}})
-        while (await ws.receive_json()).get("id") != n:
-            pass
+        n = 0  # the tab in front, and the page's terminal (its text area) with the focus
+        for method, params in (("Page.bringToFront", {}),
+                               ("Runtime.evaluate", {"expression": "document.querySelector('textarea')?.focus()"})):
+            n += 1
+            await ws.send_json({"id": n, "method": method, "params": params})
+            while (await ws.receive_json()).get("id") != n:
+                pass
         for key in keys:
             if key == "\r":
                 events = [{"type": "rawKeyDown", "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13},
@@ -257,7 +259,10 @@ def browser_sessions(folder: Path, k: int, idle: float, answering: float, pace: 
                 time.sleep(0.2)
         server_before = memory_kb(server.pid)
         browser = subprocess.Popen(
+            # Each learner has their own browser with the tab in front: no background-tab throttling here.
             [chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+             "--disable-backgrounding-occluded-windows",
              f"--remote-debugging-port={debug_port}", "--remote-debugging-address=127.0.0.1",
              f"--user-data-dir={folder / 'chromium'}", "--window-size=1100,800", url],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
