@@ -126,6 +126,14 @@ def timed_cpu(pids: list[int], seconds: float, act=None) -> float:
     return sum(cpu_seconds(pid) for pid in pids) - before
 
 
+def wait_quiet(pids: list[int], limit: float = 180.0) -> None:
+    """Wait until the processes have started and drawn: under 5 % of a core each over one second."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if timed_cpu(pids, 1.0) < 0.05 * len(pids):
+            return
+
+
 class BlindDriver:
     """Sends each session its keys on a timer: name + Enter, Enter, then Space/3/Enter every pace/3 s."""
 
@@ -179,7 +187,10 @@ def terminal_sessions(folder: Path, k: int, idle: float, answering: float, pace:
                     fds.pop(fd, None)
 
     try:
-        timed_cpu([a.pid for a in apps], 8, drain)  # start-up
+        timed_cpu([a.pid for a in apps], 3, drain)  # start-up
+        end = time.monotonic() + 180
+        while time.monotonic() < end and timed_cpu([a.pid for a in apps], 1.0, drain) >= 0.05 * k:
+            pass
         driver = BlindDriver([app.send for app in apps], names, pace)
         for step in (driver.open_profiles,):
             step()
@@ -279,7 +290,7 @@ def browser_sessions(folder: Path, k: int, idle: float, answering: float, pace: 
         deadline = time.monotonic() + 120
         while len(descendants(server.pid)) < k and time.monotonic() < deadline:
             time.sleep(0.5)
-        time.sleep(8)  # the apps start and draw their first screen
+        wait_quiet(descendants(server.pid))  # the apps start and draw their first screen
         tabs = [t for t in json.loads(urllib.request.urlopen(devtools, timeout=5).read()) if t["type"] == "page"]
 
         def sender(ws_url: str):
