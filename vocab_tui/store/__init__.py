@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import sqlite3  # noqa: F401  (tests reach the connect function through this package)
 
+from .backup import BackupMixin, DailyBackup
 from .cards import DecksMixin
 from .core import QUICK_CHECK_MAX_BYTES, StoreBase
 from .counts import CountsMixin
@@ -54,12 +55,12 @@ from .schema import (
 )
 
 
-class Store(LearnersMixin, DecksMixin, ReviewsMixin, CountsMixin, StoreBase):
+class Store(LearnersMixin, DecksMixin, ReviewsMixin, CountsMixin, BackupMixin, StoreBase):
     """The one SQLite file of an office, through sqlite-utils; each concern's queries live in its own module."""
 
 
 __all__ = [
-    "APPLICATION_ID", "BUSY_TIMEOUT_MS", "KEEP_FLAGS", "LOW_SPACE_BYTES", "MATURE_DAYS", "MIGRATIONS",
+    "APPLICATION_ID", "BUSY_TIMEOUT_MS", "DailyBackup", "KEEP_FLAGS", "LOW_SPACE_BYTES", "MATURE_DAYS", "MIGRATIONS",
     "QUICK_CHECK_MAX_BYTES", "REVIEW_ID_RANDOM_BITS", "SCHEMA_VERSION", "DamagedDatabaseError",
     "DatabaseBusyError", "DiskFullError", "DuplicateLearner", "ForeignDatabaseError", "NewerDatabaseError",
     "ReadOnlyDatabaseError", "SavedAnswer", "StaleCardError", "Store", "StoreError", "database_error",
