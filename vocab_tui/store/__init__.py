@@ -44,6 +44,7 @@ from .errors import (
     same_person_key,
 )
 from .learners import LearnersMixin
+from .merge import MergeMixin, MergeReport, SkippedLearner
 from .reviews import KEEP_FLAGS, ReviewsMixin, SavedAnswer
 from .schema import (
     APPLICATION_ID,
@@ -55,14 +56,14 @@ from .schema import (
 )
 
 
-class Store(LearnersMixin, DecksMixin, ReviewsMixin, CountsMixin, BackupMixin, StoreBase):
+class Store(LearnersMixin, DecksMixin, ReviewsMixin, CountsMixin, BackupMixin, MergeMixin, StoreBase):
     """The one SQLite file of an office, through sqlite-utils; each concern's queries live in its own module."""
 
 
 __all__ = [
     "APPLICATION_ID", "BUSY_TIMEOUT_MS", "DailyBackup", "KEEP_FLAGS", "LOW_SPACE_BYTES", "MATURE_DAYS", "MIGRATIONS",
     "QUICK_CHECK_MAX_BYTES", "REVIEW_ID_RANDOM_BITS", "SCHEMA_VERSION", "DamagedDatabaseError",
-    "DatabaseBusyError", "DiskFullError", "DuplicateLearner", "ForeignDatabaseError", "NewerDatabaseError",
+    "DatabaseBusyError", "DiskFullError", "DuplicateLearner", "ForeignDatabaseError", "MergeReport", "NewerDatabaseError",
     "ReadOnlyDatabaseError", "SavedAnswer", "StaleCardError", "Store", "StoreError", "database_error",
-    "new_review_id", "same_person_key",
+    "new_review_id", "same_person_key", "SkippedLearner",
 ]
