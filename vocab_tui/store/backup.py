@@ -34,9 +34,10 @@ from .errors import BUSY_TIMEOUT_MS, StoreError, database_error
 BACKUP_FOLDER = "backups"
 KEEP_DAILY = 7
 # Above this size the daily copy is made in a background thread (with its own connection), so the
-# app's start never waits for it. Measured on a shared 2-core machine: a 113 MB file copied (with fsync)
-# in 0.8-1.0 s, about 9 ms a MB, so up to 8 MB the copy costs at most ~75 ms before the app shows.
-BACKGROUND_BYTES = 8 * 1024 * 1024
+# app's start never waits noticeably for it. Measured on a shared, busy 2-core machine: a 113 MB file copied
+# (with fsync) in 0.8-1.0 s, and an office file of 6.4 MB (50 learners, 30,000 answers) in 170 ms, so up to
+# 10-26 ms a MB: up to 2 MB (a new or small office) the copy costs at most ~50 ms before the app shows.
+BACKGROUND_BYTES = 2 * 1024 * 1024
 _DAILY_LOCK = ".daily.lock"
 _TEMP_PREFIX = ".partial-"
 
