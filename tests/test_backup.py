@@ -281,3 +281,30 @@ def test_the_backup_and_restore_commands(tmp_path, clock, capsys, monkeypatch):
     assert "Agus" not in run("learners", "list")[1]
     code, out = run("restore", str(tmp_path / "missing.db"), "--yes")
     assert code == 1 and "Nothing was restored" in out and "missing.db" in out
+
+
+async def test_the_app_tells_of_a_background_copy_that_failed(tmp_path, clock, monkeypatch):
+    """A big file is copied while the app runs; when that copy fails the app says so and goes on."""
+    from vocab_tui.store import backup as backup_module
+    from vocab_tui.ui.app import VocabApp
+    from vocab_tui.workspace import open_workspace
+
+    from .conftest import FIXTURES, NO_FUZZ
+
+    monkeypatch.setattr(backup_module, "BACKGROUND_BYTES", 0)  # every file counts as big
+
+    def full_disk(source, target):
+        time.sleep(0.3)
+        raise StoreError(f"The disk holding {target} is full")
+
+    monkeypatch.setattr(backup_module, "copy_database", full_disk)
+    workspace = open_workspace(tmp_path / "vocab.db", [FIXTURES], clock)
+    assert workspace.backup.thread is not None and workspace.warnings == []
+    app = VocabApp(workspace, NO_FUZZ)
+    async with app.run_test() as pilot:
+        workspace.backup.wait()
+        await pilot.pause(1.5)
+        messages = [n.message for n in app._notifications]
+        assert any("Today's backup of the database could not be made" in m and "is full" in m for m in messages)
+        assert app.is_running
+    workspace.store.close()
