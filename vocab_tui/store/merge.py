@@ -272,14 +272,19 @@ class _Merge:
         present = {row["id"] for rows in ours.values() for row in rows}
         retention = self.db.execute("SELECT desired_retention FROM learners WHERE id = ?", [local_id]).fetchone()[0]
         scheduler = make_scheduler(self.settings, retention if retention is not None else 0.9)
+        columns = None
         for card_pk, other_log in theirs.items():
-            new = [row for row in other_log if row["id"] not in present]
-            for row in new:
-                row = {**row, "learner_id": local_id, "card_pk": card_pk}
-                self.db.execute(
-                    f"INSERT INTO reviews ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values()))
+            new = [{**row, "learner_id": local_id, "card_pk": card_pk} for row in other_log if row["id"] not in present]
+            local_log = ours.get(card_pk, [])
+            if not new and _same_prefix(other_log, local_log):
+                continue  # the other file's log of this card is the start of ours: nothing to bring or change
+            if new:
+                columns = columns or list(new[0])
+                self.db.conn.executemany(
+                    f"INSERT INTO reviews ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+                    [[row[name] for name in columns] for row in new])
             self.report.reviews_added += len(new)
-            self._replay(scheduler, local_id, card_pk, ours.get(card_pk, []), other_log, new)
+            self._replay(scheduler, local_id, card_pk, local_log, other_log, new)
 
     def _replay(self, scheduler, learner_id: int, card_pk: int, ours: list[dict], theirs: list[dict],
                 new: list[dict]) -> None:
@@ -298,7 +303,9 @@ class _Merge:
                     candidates.append({name: log[i][name] for name in (*_AFTER_COLUMNS, *_BEFORE_COLUMNS)})
                 else:
                     valid[f] = False
-            if candidates:
+            if len(candidates) == 1 or (len(candidates) == 2 and candidates[0] == candidates[1]):
+                chosen.append(candidates[0])
+            elif candidates:
                 chosen.append(min(candidates, key=lambda c: _key(tuple(c[n] for n in (*_AFTER_COLUMNS,
                                                                                        *_BEFORE_COLUMNS)))))
             else:  # position 0 always has a candidate: the file holding the earliest review
@@ -348,3 +355,11 @@ class _Merge:
 
 def _after(row: dict) -> _After:
     return tuple(row[name] for name in _AFTER_COLUMNS)
+
+
+def _same_prefix(theirs: list[dict], ours: list[dict]) -> bool:
+    """Whether the log `theirs` is the start of the log `ours`: the same reviews with the same stored columns."""
+    if len(theirs) > len(ours):
+        return False
+    names = ("id", *_AFTER_COLUMNS, *_BEFORE_COLUMNS)
+    return all(a[name] == b[name] for a, b in zip(theirs, ours) for name in names)
