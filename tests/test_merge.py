@@ -91,10 +91,11 @@ def test_merging_the_same_file_twice_changes_nothing(office, tmp_path):
     b.close()
 
 
-def test_replay_gives_what_one_terminal_would_have_given(tmp_path, clock):
+@pytest.mark.parametrize("seed", [3, 8])
+def test_replay_gives_what_one_terminal_would_have_given(tmp_path, clock, seed):
     """Answers given on two terminals, merged, leave the states the same answers given in the same order on
     one terminal leave; each terminal's own states were worked out without the other's answers."""
-    rng = random.Random(3)
+    rng = random.Random(seed)
     a = open_terminal(tmp_path / "a.db", clock)
     b = open_terminal(tmp_path / "b.db", clock)
     single = open_terminal(tmp_path / "single.db", clock)
@@ -243,3 +244,25 @@ def test_the_merge_command_prints_a_summary(office, tmp_path, capsys):
         cli_main(["--lang", "en", "merge", str(tmp_path / "b.db"), "--db", str(tmp_path / "a.db"), "--dry-run"])
     out = capsys.readouterr().out
     assert done.value.code == 0 and "Dry run" in out and "0 reviews added" in out
+
+
+def test_a_merge_that_fails_half_way_leaves_nothing_behind(office, tmp_path, monkeypatch):
+    from vocab_tui.store import merge as merge_module
+
+    _, a, _ = office
+    before = histories(a), [x.name for x in a.learners()]
+    calls = []
+    replay = merge_module._Merge._replay
+
+    def failing(self, *args):
+        calls.append(1)
+        if len(calls) == 5:  # learners added and reviews written by now
+            raise OSError("the disk went away")
+        return replay(self, *args)
+
+    monkeypatch.setattr(merge_module._Merge, "_replay", failing)
+    with pytest.raises(OSError):
+        a.merge_from(tmp_path / "b.db")
+
+    assert (histories(a), [x.name for x in a.learners()]) == before
+    assert not list((tmp_path / "backups").glob(".partial-*"))
