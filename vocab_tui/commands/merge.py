@@ -33,8 +33,9 @@ def register(main: click.Group, config: Config) -> None:
         if dry_run:
             echo(_("Dry run: nothing was changed. A merge would do this:"))
         n = len(report.learners_added)
-        echo(ngettext("{n} learner added", "{n} learners added", n).format(n=n)
-             + "".join(f"\n  {who}" for who in report.learners_added), allow="\n")
+        echo(ngettext("{n} learner added", "{n} learners added", n).format(n=n))
+        for who in report.learners_added:  # one line each: a line break in a name is printed escaped
+            echo("  " + who)
         echo(ngettext("{n} learner matched", "{n} learners matched", report.learners_matched).format(
             n=report.learners_matched))
         n = len(report.learners_skipped)
