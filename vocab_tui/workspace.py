@@ -7,7 +7,8 @@ from pathlib import Path
 
 from .clock import Clock
 from .decks import Problem, load_decks
-from .store import Store
+from .scheduling import day_start
+from .store import DailyBackup, Store
 
 
 @dataclass
@@ -18,6 +19,8 @@ class Workspace:
     problems: list[Problem] = field(default_factory=list)
     # What the person starting the app should know about the database (see Store.warnings).
     warnings: list[str] = field(default_factory=list)
+    # Today's rotating backup, when this process made (or is making, in a thread) it.
+    backup: DailyBackup | None = None
 
     @property
     def skipped(self) -> list[str]:
@@ -37,4 +40,6 @@ def open_workspace(db_path: Path, deck_dirs: list[Path], clock: Clock) -> Worksp
     except BaseException:
         store.close()
         raise
-    return Workspace(store, clock, result.deck_ids, result.problems, warnings=list(store.warnings))
+    # The first process of the study day copies the database (see store/backup.py); a failed copy is a warning.
+    backup = store.daily_backup(day_start(clock.now(), clock.tz))
+    return Workspace(store, clock, result.deck_ids, result.problems, warnings=list(store.warnings), backup=backup)

@@ -46,7 +46,9 @@ from .errors import (
 
 if TYPE_CHECKING:
     from .core import QUICK_CHECK_MAX_BYTES
+    from .backup import DailyBackup
     from .database import Store
+    from .merge import MergeReport, SkippedLearner
     from .reviews import KEEP_FLAGS, SavedAnswer
     from .schema import APPLICATION_ID, MATURE_DAYS, MIGRATIONS, REVIEW_ID_RANDOM_BITS, SCHEMA_VERSION, new_review_id
 
@@ -61,6 +63,9 @@ _LAZY = {
     "REVIEW_ID_RANDOM_BITS": "schema",
     "SCHEMA_VERSION": "schema",
     "new_review_id": "schema",
+    "DailyBackup": "backup",
+    "MergeReport": "merge",
+    "SkippedLearner": "merge",
 }
 
 
@@ -75,9 +80,9 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "APPLICATION_ID", "BUSY_TIMEOUT_MS", "KEEP_FLAGS", "LOW_SPACE_BYTES", "MATURE_DAYS", "MIGRATIONS",
+    "APPLICATION_ID", "BUSY_TIMEOUT_MS", "DailyBackup", "KEEP_FLAGS", "LOW_SPACE_BYTES", "MATURE_DAYS", "MIGRATIONS",
     "QUICK_CHECK_MAX_BYTES", "REVIEW_ID_RANDOM_BITS", "SCHEMA_VERSION", "DamagedDatabaseError",
-    "DatabaseBusyError", "DiskFullError", "DuplicateLearner", "ForeignDatabaseError", "NewerDatabaseError",
+    "DatabaseBusyError", "DiskFullError", "DuplicateLearner", "ForeignDatabaseError", "MergeReport", "NewerDatabaseError",
     "ReadOnlyDatabaseError", "SavedAnswer", "StaleCardError", "Store", "StoreError", "database_error",
-    "new_review_id", "same_person_key",
+    "new_review_id", "same_person_key", "SkippedLearner",
 ]

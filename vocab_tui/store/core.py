@@ -75,6 +75,62 @@ def _use_wal(conn: sqlite3.Connection) -> None:
         time.sleep(random.uniform(0.005, 0.025))
 
 
+def inspect_file(path: Path, *, full_check: bool = False) -> None:
+    """Refuse, before anything is written, a file that is not ours, is newer, or is damaged.
+
+    Only a regular file is opened (a named pipe would block, a device is nobody's database).
+    SQLite may create -wal and -shm files beside a WAL file it reads: those that were not
+    there before are removed again when the file is refused, so it is left as it was found.
+    An empty file passes (it is new). `full_check`: run `PRAGMA quick_check` whatever the file's size
+    (otherwise only up to QUICK_CHECK_MAX_BYTES). Raises ForeignDatabaseError, NewerDatabaseError,
+    DamagedDatabaseError or StoreError.
+    """
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise _foreign(path, _("it is not a regular file"))
+        with open(path, "rb") as file:
+            header = file.read(100)
+    except OSError as err:
+        raise database_error(err, path) from None
+    side_files = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
+    absent = [side for side in side_files if not side.exists()]
+    try:
+        _inspect_content(path, header, full_check)
+    except StoreError:
+        for side in absent:
+            side.unlink(missing_ok=True)
+        raise
+
+
+def _inspect_content(path: Path, header: bytes, full_check: bool) -> None:
+    if not header:
+        return  # empty: ours to use
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        raise _foreign(path, _("it is not an SQLite database, or its first page is damaged"))
+    marked = int.from_bytes(header[68:72], "big")  # the application id, read without SQLite
+    if marked not in (0, APPLICATION_ID):
+        raise _foreign(path, _("it belongs to another program: application id {id}").format(
+            id=f"0x{marked:08x}"))
+    try:
+        conn = sqlite3.connect(path.absolute().as_uri() + "?mode=ro", uri=True,
+                               timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as err:
+        raise database_error(err, path) from None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _identify(conn, path)
+        if full_check or path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
+            found = [row[0] for row in conn.execute("PRAGMA quick_check(1)")]
+            if found != ["ok"]:
+                raise _damaged(path, _("some of its pages are malformed: {detail}").format(
+                    detail=" ".join(found[0].split())[:160]))
+    except sqlite3.Error as err:
+        raise database_error(err, path) from None
+    finally:
+        conn.close()
+
+
 class StoreBase:
     """A learner-progress database in one SQLite file."""
 
@@ -166,55 +222,8 @@ class StoreBase:
             )
 
     def _inspect(self) -> None:
-        """Refuse, before anything is written, a file that is not ours, is newer, or is damaged.
-
-        Only a regular file is opened (a named pipe would block, a device is nobody's database).
-        SQLite may create -wal and -shm files beside a WAL file it reads: those that were not
-        there before are removed again when the file is refused, so it is left as it was found.
-        """
-        try:
-            info = os.stat(self.path)
-            if not stat.S_ISREG(info.st_mode):
-                raise _foreign(self.path, _("it is not a regular file"))
-            with open(self.path, "rb") as file:
-                header = file.read(100)
-        except OSError as err:
-            raise database_error(err, self.path) from None
-        side_files = [Path(f"{self.path}{suffix}") for suffix in ("-wal", "-shm")]
-        absent = [side for side in side_files if not side.exists()]
-        try:
-            self._inspect_content(header)
-        except StoreError:
-            for side in absent:
-                side.unlink(missing_ok=True)
-            raise
-
-    def _inspect_content(self, header: bytes) -> None:
-        if not header:
-            return  # empty: ours to use
-        if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
-            raise _foreign(self.path, _("it is not an SQLite database, or its first page is damaged"))
-        marked = int.from_bytes(header[68:72], "big")  # the application id, read without SQLite
-        if marked not in (0, APPLICATION_ID):
-            raise _foreign(self.path, _("it belongs to another program: application id {id}").format(
-                id=f"0x{marked:08x}"))
-        try:
-            conn = sqlite3.connect(self.path.absolute().as_uri() + "?mode=ro", uri=True,
-                                   timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        except sqlite3.Error as err:
-            raise database_error(err, self.path) from None
-        try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            _identify(conn, self.path)
-            if self.path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
-                found = [row[0] for row in conn.execute("PRAGMA quick_check(1)")]
-                if found != ["ok"]:
-                    raise _damaged(self.path, _("some of its pages are malformed: {detail}").format(
-                        detail=" ".join(found[0].split())[:160]))
-        except sqlite3.Error as err:
-            raise database_error(err, self.path) from None
-        finally:
-            conn.close()
+        """Refuse, before anything is written, a file that is not ours, is newer, or is damaged (see inspect_file)."""
+        inspect_file(self.path)
 
     def _check_privacy(self) -> None:
         if os.name != "posix":

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from .backup import BackupMixin
 from .cards import DecksMixin
 from .core import StoreBase
 from .counts import CountsMixin
 from .learners import LearnersMixin
+from .merge import MergeMixin
 from .reviews import ReviewsMixin
 
 
-class Store(LearnersMixin, DecksMixin, ReviewsMixin, CountsMixin, StoreBase):
+class Store(LearnersMixin, DecksMixin, ReviewsMixin, CountsMixin, BackupMixin, MergeMixin, StoreBase):
     """The one SQLite file of an office, through sqlite-utils; each concern's queries live in its own module."""

@@ -108,6 +108,9 @@ class VocabApp(App[None]):
             self.notify(warning, title=_("Database"), severity="warning", timeout=20, markup=False)
         for warning in self.config.warnings:
             self.notify(warning, title=_("Settings file"), severity="warning", timeout=15)
+        backup = self.workspace.backup
+        if backup is not None and backup.thread is not None:  # a big file is copied while the app runs
+            self._backup_timer = self.set_interval(1.0, self._check_backup)
         unknown = sorted(keymap_ids() - known_binding_ids())
         if unknown:
             self.notify(
@@ -115,6 +118,15 @@ class VocabApp(App[None]):
                     ids=", ".join(unknown)),
                 title=_("Settings file"), severity="warning", timeout=15,
             )
+
+    def _check_backup(self) -> None:
+        """Tell of a daily backup made in the background that failed (a warning: the app goes on)."""
+        backup = self.workspace.backup
+        if backup is None or backup.thread is None or backup.thread.is_alive():
+            return
+        self._backup_timer.stop()
+        if backup.error is not None:
+            self.notify(backup.error, title=_("Database"), severity="warning", timeout=20, markup=False)
 
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected error: write a report without personal data, then close the app.
