@@ -42,7 +42,8 @@ from .errors import (
     database_error,
     same_person_key,
 )
-from .learners import LearnersMixin
+from .learners import KEEP, DuplicateNip, LearnersMixin
+from .records import ErasedLearner, ImportOutcome, MergedLearners, RecordsMixin
 from .reviews import KEEP_FLAGS, ReviewsMixin, SavedAnswer
 from .schema import (
     APPLICATION_ID,
@@ -54,14 +55,15 @@ from .schema import (
 )
 
 
-class Store(LearnersMixin, DecksMixin, ReviewsMixin, CountsMixin, StoreBase):
+class Store(RecordsMixin, LearnersMixin, DecksMixin, ReviewsMixin, CountsMixin, StoreBase):
     """The one SQLite file of an office, through sqlite-utils; each concern's queries live in its own module."""
 
 
 __all__ = [
     "APPLICATION_ID", "BUSY_TIMEOUT_MS", "KEEP_FLAGS", "LOW_SPACE_BYTES", "MATURE_DAYS", "MIGRATIONS",
     "QUICK_CHECK_MAX_BYTES", "REVIEW_ID_RANDOM_BITS", "SCHEMA_VERSION", "DamagedDatabaseError",
-    "DatabaseBusyError", "DiskFullError", "DuplicateLearner", "ForeignDatabaseError", "NewerDatabaseError",
+    "DatabaseBusyError", "DiskFullError", "DuplicateLearner", "DuplicateNip", "ErasedLearner", "ImportOutcome",
+    "KEEP", "MergedLearners", "ForeignDatabaseError", "NewerDatabaseError",
     "ReadOnlyDatabaseError", "SavedAnswer", "StaleCardError", "Store", "StoreError", "database_error",
     "new_review_id", "same_person_key",
 ]
