@@ -58,8 +58,8 @@ def test_each_rule_has_its_own_message(text: str, message: str) -> None:
 
 def test_a_pppk_number_is_told_why_it_is_refused() -> None:
     problems = nip_problems("199001012022212001", TODAY)
-    assert problems == ["digits 9-14 give appointment month 2022-21, which is not a month (a PPPK number, "
-                        "Nomor Induk PPPK, has no month there: leave the NIP empty for PPPK staff)"]
+    assert problems == ["digits 9-14 give appointment month 2022-21, which is not a month (a PPPK number "
+                        "has no month there: leave the NIP empty)"]
 
 
 def test_the_18th_birthday_month_is_the_first_possible_appointment() -> None:

@@ -105,8 +105,7 @@ def parse_nip(text: str, today: date) -> Nip:
         problem = _("digits 9-14 give appointment month {year}-{month}, which is not a month").format(
             year=digits[8:12], month=digits[12:14])
         if month > 12:
-            problem += " " + _("(a PPPK number, Nomor Induk PPPK, has no month there: leave the NIP empty "
-                               "for PPPK staff)")
+            problem += " " + _("(a PPPK number has no month there: leave the NIP empty)")
         problems.append(problem)
     elif (year, month) > (today.year, today.month):
         problems.append(_("digits 9-14 give appointment month {year}-{month}, which is in the future").format(
