@@ -43,8 +43,8 @@ def test_spaces_typed_between_the_parts_are_allowed_and_dropped() -> None:
     ("198504122010132003", "digits 9-14 give appointment month 2010-13, which is not a month"),
     ("198504122010002003", "digits 9-14 give appointment month 2010-00, which is not a month"),
     ("198504122027012003", "digits 9-14 give appointment month 2027-01, which is in the future"),
-    ("198504122003042003", "born 1985-04-12 and appointed 2003-04 means appointed at 17; a civil servant is "
-                           "appointed at 18 or older"),
+    ("198504122003042003", ("born 1985-04-12 and appointed 2003-04 means appointed at 17; a civil servant is "
+                            "appointed at 18 or older")),
     ("190504122010012003", "born 1905-04-12 and appointed 2010-01 means appointed at 104; check the birth year"),
     ("198504122010013003", "digit 15 is 3, but it gives the sex: 1 or 2"),
     ("198504122010010003", "digit 15 is 0"),
@@ -58,8 +58,8 @@ def test_each_rule_has_its_own_message(text: str, message: str) -> None:
 
 def test_a_pppk_number_is_told_why_it_is_refused() -> None:
     problems = nip_problems("199001012022212001", TODAY)
-    assert problems == ["digits 9-14 give appointment month 2022-21, which is not a month (a PPPK number "
-                        "has no month there: leave the NIP empty)"]
+    assert problems == [("digits 9-14 give appointment month 2022-21, which is not a month (a PPPK number "
+                         "has no month there: leave the NIP empty)")]
 
 
 def test_the_18th_birthday_month_is_the_first_possible_appointment() -> None:

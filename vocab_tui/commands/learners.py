@@ -11,10 +11,18 @@ from typing import Any
 
 import click
 
-from ..cli import command_clock, command_settings, common_options, echo, fail, open_store, print_table
+from ..cli import (
+    command_clock,
+    command_settings,
+    common_options,
+    echo,
+    fail,
+    open_store,
+    print_table,
+)
 from ..config import Config
 from ..i18n import N_, _, ngettext
-from ..models import ROLES, Learner
+from ..models import Learner
 from ..nip import mask
 from ..store import DuplicateLearner, DuplicateNip, Store, StoreError
 

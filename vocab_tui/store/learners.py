@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlite_utils import Database
 
@@ -112,7 +112,7 @@ class LearnersMixin(StoreBase):
             db["learners"].update(learner_id, changes)
         return self.learner(learner_id)
 
-    def _today(self):
+    def _today(self) -> date:
         """Today's date in the office's time zone (a NIP's appointment month may not be after it)."""
         return self.clock.now().astimezone(self.clock.tz).date()
 
