@@ -201,7 +201,7 @@ def build_cli(config: Config | None = None) -> click.Group:
               + ", " + ngettext("{n} card", "{n} cards", total).format(n=total))
         report_skipped(result.problems)
 
-    @main.group(help=_("Add and list learner profiles."))
+    @main.group(help=_("Learner profiles: add, import, list, edit, merge and remove."))
     def learners() -> None:
         pass
 

@@ -73,7 +73,6 @@ def _manager_note(learner: Learner) -> None:
 def register(main: click.Group, config: Config) -> None:
     learners = main.commands["learners"]
     assert isinstance(learners, click.Group)
-    learners.help = _("Add, import, list, edit, merge and remove learner profiles.")
 
     @learners.command("add", help=_("Add a learner profile."))
     @click.argument("name")
