@@ -149,7 +149,7 @@ def test_learners_add_then_list(tmp_path: Path) -> None:
 
     listed = invoke(["learners", "list", "--db", str(db)])
     assert_clean_exit(listed, 0)
-    assert re.search(r"^1\s+Siti Rahma\s+Diskominfo\s+\d{4}-\d{2}-\d{2}$", listed.stdout, re.MULTILINE), listed.stdout
+    assert re.search(r"^1\s+Siti Rahma\s+Diskominfo\s+learner\s+\d{4}-\d{2}-\d{2}$", listed.stdout, re.MULTILINE), listed.stdout
 
 
 def test_learners_list_on_a_new_database_says_how_to_add_one(tmp_path: Path) -> None:

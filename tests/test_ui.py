@@ -34,7 +34,7 @@ async def test_a_whole_session_from_new_profile_to_summary(workspace, clock):
         await pilot.press("enter")  # no name yet: refused with a message
         assert "name" in text(app, "#dialog-error")
         await pilot.press(*"Siti Rahma", "enter")
-        await pilot.press(*"Diskominfo", "enter")
+        await pilot.press(*"Diskominfo", "enter", "enter")  # no NIP
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         table = app.screen.query_one("#decks", DataTable)

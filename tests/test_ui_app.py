@@ -155,7 +155,7 @@ def test_the_command_line_speaks_indonesian(tmp_path):
 
     cli_texts.install()  # click's own headings and errors, as `vocab-tui` itself does
     help_text = CliRunner().invoke(build_cli(), ["--help"]).output
-    assert i18n._("Add and list learner profiles.") in help_text
+    assert i18n._("Learner profiles: add, import, list, edit, merge and remove.") in help_text
     assert help_text.startswith(i18n._("Usage:")) and "Usage:" not in help_text
     assert i18n._("Show this message and exit.") in help_text
     error = CliRunner().invoke(build_cli(), ["decks", "check", "/no/such/deck"])

@@ -133,7 +133,7 @@ async def test_creating_a_near_duplicate_offers_the_existing_profile(workspace):
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert isinstance(app.screen, NewProfileScreen)
-        await pilot.press(*"siti  rahmawati", "enter", *"DISKOMINFO", "enter")
+        await pilot.press(*"siti  rahmawati", "enter", *"DISKOMINFO", "enter", "enter")
         await pilot.pause()
         error = visible(app, "#dialog-error")
         assert "Siti Rahmawati · Diskominfo already has a profile. Press Enter to open it" in error

@@ -80,7 +80,7 @@ async def test_agus_tu_typed_in_the_new_profile_dialog_is_shown_literally_now_an
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, NewProfileScreen)
-        await pilot.press(*"Agus [/TU]", "enter", *"[b]Bold[/b]", "enter")
+        await pilot.press(*"Agus [/TU]", "enter", *"[b]Bold[/b]", "enter", "enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert topbar(app) == "vocab-tui · Agus [/TU] · [b]Bold[/b]"
@@ -169,7 +169,7 @@ async def test_a_name_with_a_control_character_is_refused_in_the_dialog(workspac
         await pilot.pause()
         assert isinstance(app.screen, NewProfileScreen)
         app.screen.query_one("#name", Input).value = "Agus\x1b]0;owned\x07"  # e.g. pasted
-        await pilot.press("enter", *"Diskominfo", "enter")
+        await pilot.press("enter", *"Diskominfo", "enter", "enter")
         await pilot.pause()
         assert isinstance(app.screen, NewProfileScreen)
         error = str(app.screen.query_one("#dialog-error", Static).render())

@@ -23,7 +23,7 @@ from .config import Config, ConfigError, load_config
 from .crash import CRASH_EXIT_CODE, INTERRUPTED_EXIT_CODE, Crash, command_outline, write_report
 from .i18n import LANGUAGES, _, detect_language, ngettext, set_language
 from .paths import default_db_path, deck_dirs
-from .store import DuplicateLearner, StoreError  # the errors only: the store itself loads when a command opens it
+from .store import StoreError  # the errors only: the store itself loads when a command opens it
 from .text import visible
 
 if TYPE_CHECKING:
@@ -161,6 +161,7 @@ def report_skipped(problems: list) -> None:
 # (spreadsheets, the web server) inside its commands, so that `--help` stays fast.
 COMMAND_MODULES: tuple[str, ...] = (
     "vocab_tui.commands.backup",
+    "vocab_tui.commands.learners",
     "vocab_tui.commands.merge",
 )
 
@@ -224,48 +225,9 @@ def build_cli(config: Config | None = None) -> click.Group:
               + ", " + ngettext("{n} card", "{n} cards", total).format(n=total))
         report_skipped(result.problems)
 
-    @main.group(help=_("Add and list learner profiles."))
+    @main.group(help=_("Learner profiles: add, import, list, edit, merge and remove."))
     def learners() -> None:
         pass
-
-    @learners.command("add", help=_("Add a learner profile."))
-    @click.argument("name")
-    @click.option("--unit", default="", help=_("The learner's unit (OPD), e.g. Diskominfo."))
-    @click.option("--allow-duplicate", is_flag=True,
-                  help=_("Add the profile even if one with the same name and unit exists "
-                         "(two people with one name in one unit)."))
-    @common_options
-    @click.pass_context
-    def learners_add(ctx: click.Context, name: str, unit: str, allow_duplicate: bool, db: Path | None,
-                     deck_dirs: tuple[Path, ...], lang: str | None) -> None:
-        obj = command_settings(ctx, db, deck_dirs, lang)
-        store = open_store(obj)
-        try:
-            learner = store.add_learner(name, unit, allow_duplicate=allow_duplicate)
-        except DuplicateLearner as err:
-            fail(str(err) + "; " + _("use that profile, or add --allow-duplicate if this is another person "
-                                      "with the same name"))
-        except StoreError as err:
-            fail(str(err))
-        echo(_("Added learner {id}: {name}").format(id=learner.id, name=learner.name)
-              + (f" ({learner.unit})" if learner.unit else ""))
-
-    @learners.command("list", help=_("List learner profiles."))
-    @common_options
-    @click.pass_context
-    def learners_list(ctx: click.Context, db: Path | None, deck_dirs: tuple[Path, ...], lang: str | None) -> None:
-        obj = command_settings(ctx, db, deck_dirs, lang)
-        store = open_store(obj)
-        try:
-            with store.explained():
-                learners = store.learners()
-        except StoreError as err:
-            fail(str(err))
-        rows = [(str(x.id), x.name, x.unit, x.created_at.strftime("%Y-%m-%d")) for x in learners]
-        if not rows:
-            echo(_("No learners yet. Add one with: vocab-tui learners add NAME --unit OPD"))
-            return
-        print_table([_("ID"), _("NAME"), _("UNIT"), _("CREATED")], rows)
 
     for module in COMMAND_MODULES:
         importlib.import_module(module).register(main, config)

@@ -35,6 +35,7 @@ from .errors import (
     DatabaseBusyError,
     DiskFullError,
     DuplicateLearner,
+    DuplicateNip,
     ForeignDatabaseError,
     NewerDatabaseError,
     ReadOnlyDatabaseError,
@@ -48,7 +49,9 @@ if TYPE_CHECKING:
     from .core import QUICK_CHECK_MAX_BYTES
     from .backup import DailyBackup
     from .database import Store
+    from .learners import KEEP
     from .merge import MergeReport, SkippedLearner
+    from .records import ErasedLearner, ImportOutcome, MergedLearners
     from .reviews import KEEP_FLAGS, SavedAnswer
     from .schema import APPLICATION_ID, MATURE_DAYS, MIGRATIONS, REVIEW_ID_RANDOM_BITS, SCHEMA_VERSION, new_review_id
 
@@ -66,6 +69,10 @@ _LAZY = {
     "DailyBackup": "backup",
     "MergeReport": "merge",
     "SkippedLearner": "merge",
+    "KEEP": "learners",
+    "ErasedLearner": "records",
+    "ImportOutcome": "records",
+    "MergedLearners": "records",
 }
 
 
@@ -80,9 +87,10 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "APPLICATION_ID", "BUSY_TIMEOUT_MS", "DailyBackup", "KEEP_FLAGS", "LOW_SPACE_BYTES", "MATURE_DAYS", "MIGRATIONS",
+    "MergeReport", "APPLICATION_ID", "BUSY_TIMEOUT_MS", "DailyBackup", "KEEP_FLAGS", "LOW_SPACE_BYTES", "MATURE_DAYS", "MIGRATIONS",
     "QUICK_CHECK_MAX_BYTES", "REVIEW_ID_RANDOM_BITS", "SCHEMA_VERSION", "DamagedDatabaseError",
-    "DatabaseBusyError", "DiskFullError", "DuplicateLearner", "ForeignDatabaseError", "MergeReport", "NewerDatabaseError",
+    "DatabaseBusyError", "DiskFullError", "DuplicateLearner", "DuplicateNip", "ErasedLearner", "ImportOutcome",
+    "KEEP", "MergedLearners", "ForeignDatabaseError", "NewerDatabaseError",
     "ReadOnlyDatabaseError", "SavedAnswer", "StaleCardError", "Store", "StoreError", "database_error",
     "new_review_id", "same_person_key", "SkippedLearner",
 ]

@@ -8,8 +8,9 @@ from .core import StoreBase
 from .counts import CountsMixin
 from .learners import LearnersMixin
 from .merge import MergeMixin
+from .records import RecordsMixin
 from .reviews import ReviewsMixin
 
 
-class Store(LearnersMixin, DecksMixin, ReviewsMixin, CountsMixin, BackupMixin, MergeMixin, StoreBase):
+class Store(RecordsMixin, LearnersMixin, DecksMixin, ReviewsMixin, CountsMixin, BackupMixin, MergeMixin, StoreBase):
     """The one SQLite file of an office, through sqlite-utils; each concern's queries live in its own module."""

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from fsrs import Card as FSRSCard
 
 from ..i18n import _
+from ..nip import mask
 from ..models import (
     Learner,
 )
@@ -157,3 +158,13 @@ class StaleCardError(StoreError):
     def __init__(self, message: str, current: FSRSCard | None) -> None:
         super().__init__(message)
         self.current = current
+
+
+class DuplicateNip(StoreError):
+    """Another profile has this NIP already; `existing` is that profile."""
+
+    def __init__(self, existing: Learner) -> None:
+        who = existing.name + (f" ({existing.unit})" if existing.unit else "")
+        super().__init__(_("The NIP ending {last} is already used by {who} (id {id})").format(
+            last=mask(existing.nip or "")[-4:], who=who, id=existing.id))
+        self.existing = existing

@@ -13,16 +13,23 @@ from textual.widgets import Footer
 
 from ...i18n import N_, _, ngettext
 from ...models import Learner
-from ...store import DuplicateLearner, StoreError, same_person_key
+from ...nip import nip_problems
+from ...store import DuplicateLearner, DuplicateNip, StoreError, same_person_key
 from ..safe import Input, Label, Option, OptionList, Static, plain
 from .base import VocabModal, VocabScreen
 
 NEW_PROFILE = "__new__"
 
 
+# Shown after the unit for the roles that are not the usual one (a learner's is left out: calm lists).
+ROLE_LABELS = {"trainer": N_("trainer"), "manager": N_("manager")}
+
+
 def profile_label(learner: Learner, activity: tuple[int, datetime | None] | None, tz: tzinfo) -> Content:
-    """Name · unit, and how much progress the profile holds (so a duplicate shows which one is used)."""
+    """Name · unit · role, and how much progress the profile holds (so a duplicate shows which one is used)."""
     who = learner.name + (f"  ·  {learner.unit}" if learner.unit else "")
+    if learner.role in ROLE_LABELS:
+        who += "  ·  " + _(ROLE_LABELS[learner.role])
     if activity is None:
         held = _("no answers yet")
     else:
@@ -123,8 +130,10 @@ class NewProfileScreen(VocabModal):
             yield Input(placeholder=_("e.g. Siti Rahmawati"), id="name", max_length=80)
             yield Label(_("Your unit (OPD)"))
             yield Input(placeholder=_("e.g. Dinas Komunikasi dan Informatika"), id="unit", max_length=120)
+            yield Label(_("Your NIP (optional, 18 digits)"))
+            yield Input(placeholder=_("e.g. 19850412 201001 2 003"), id="nip", max_length=24, restrict=r"[0-9 ]*")
             yield Static("", id="dialog-error", classes="error")
-            yield Static(_("Enter: save · Esc: cancel"), classes="hint")
+            yield Static(_("Enter: next field, then save · Esc: cancel"), classes="hint")
 
     @on(Input.Submitted, "#name")
     def next_field(self) -> None:
@@ -142,18 +151,44 @@ class NewProfileScreen(VocabModal):
         return True
 
     @on(Input.Submitted, "#unit")
+    def to_nip(self) -> None:
+        if self._name_missing():
+            return
+        self.query_one("#nip", Input).focus()
+
+    def _nip_problem(self) -> str | None:
+        """What is wrong with the NIP typed (None when it is empty or right), told in the dialog."""
+        field = self.query_one("#nip", Input)
+        if not field.value.strip():
+            return None
+        clock = self.vocab.clock
+        problems = nip_problems(field.value, clock.now().astimezone(clock.tz).date())
+        if not problems:
+            return None
+        self.query_one("#dialog-error", Static).update("✗ " + _("NIP: {problems}").format(problems="; ".join(problems)))
+        field.focus()
+        return problems[0]
+
+    @on(Input.Submitted, "#nip")
     def save(self) -> None:
         name = self.query_one("#name", Input).value.strip()
         unit = self.query_one("#unit", Input).value.strip()
+        nip = self.query_one("#nip", Input).value
         error = self.query_one("#dialog-error", Static)
-        if self._name_missing():
+        if self._name_missing() or self._nip_problem() is not None:
             return
         offered = getattr(self, "offered", None)
         if offered is not None and same_person_key(name, unit) == same_person_key(offered.name, offered.unit):
             self.dismiss(offered.id)  # Enter again: the learner takes the profile that exists
             return
         try:
-            learner = self.vocab.store.add_learner(name, unit)
+            learner = self.vocab.store.add_learner(name, unit, nip=nip)
+        except DuplicateNip:
+            # whose it is stays unsaid: the dialog is open to anyone at the terminal
+            error.update("✗ " + _("This NIP already belongs to another profile. Check it, or leave it empty "
+                                  "and ask your manager."))
+            self.query_one("#nip", Input).focus()
+            return
         except DuplicateLearner as err:
             self.offered = err.existing
             who = err.existing.name + (f" · {err.existing.unit}" if err.existing.unit else "")
