@@ -43,6 +43,7 @@ from .errors import (
     same_person_key,
 )
 from .learners import LearnersMixin
+from .metrics import MetricsMixin
 from .reviews import KEEP_FLAGS, ReviewsMixin, SavedAnswer
 from .schema import (
     APPLICATION_ID,
@@ -54,7 +55,7 @@ from .schema import (
 )
 
 
-class Store(LearnersMixin, DecksMixin, ReviewsMixin, CountsMixin, StoreBase):
+class Store(LearnersMixin, DecksMixin, ReviewsMixin, CountsMixin, MetricsMixin, StoreBase):
     """The one SQLite file of an office, through sqlite-utils; each concern's queries live in its own module."""
 
 
