@@ -194,6 +194,10 @@ class Report:
     day_starts_at: int
     _anchor: tuple[str, str] = field(repr=False, default=("", ""))
 
+    def size(self) -> tuple[int, int]:
+        """(learners, decks) in scope: `learner_decks()` yields learners x decks rows."""
+        return self.store.metric_scope_size()
+
     def learner_decks(self) -> Iterator[LearnerDeckRow]:
         for row in self.store.metric_learner_decks(*self._anchor):
             yield LearnerDeckRow(Person(*row[:5]), row[5], row[6], Metrics.from_row(row[7:]))

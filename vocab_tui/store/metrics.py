@@ -164,6 +164,11 @@ class MetricsMixin(StoreBase):
         finally:
             self._drop_metrics()
 
+    def metric_scope_size(self) -> tuple[int, int]:
+        """(learners, decks) in the gathered scope: a report has learners x decks learner-deck rows."""
+        row = self.db.execute("SELECT (SELECT count(*) FROM m_learners), (SELECT count(*) FROM m_decks)").fetchone()
+        return int(row[0]), int(row[1])
+
     def _drop_metrics(self) -> None:
         for table in _TEMP_TABLES:
             self.db.execute(f"DROP TABLE IF EXISTS temp.{table}")
