@@ -373,7 +373,8 @@ def write_xlsx(report: Report, out: IO[bytes], options: ExportOptions) -> int:
     summary.write_string(0, 0, _("Study progress"), formats["title"])
     facts: list[tuple[str, Any, str | None]] = [
         (_("From (study day)"), report.first_day, "date"), (_("To (study day)"), report.last_day, "date"),
-        (_("Time zone"), f"{report.timezone}, {_('day starts at')} {report.day_starts_at:02d}:00", None),
+        (_("Time zone"), _("{zone}; a study day starts at {hour}:00").format(
+            zone=report.timezone, hour=f"{report.day_starts_at:02d}"), None),
         (_("Units"), ", ".join(report.scope.units) if report.scope.units else _("all"), None),
         (_("Decks"), ", ".join(report.scope.deck_ids) if report.scope.deck_ids else _("all"), None),
         (_("Names"), _("pseudonymised") if options.pseudonyms else _("shown"), None),
