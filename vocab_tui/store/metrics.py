@@ -127,7 +127,8 @@ class MetricsMixin(StoreBase):
                           "ON r.learner_id = l.id AND r.answered_at >= :start AND r.answered_at < :end "
                           "JOIN cards c ON c.pk = r.card_pk WHERE 1")
             else:
-                source = ("reviews r JOIN cards c ON c.pk = r.card_pk WHERE r.id >= :start_id AND r.id < :end_id "
+                source = ("reviews r NOT INDEXED JOIN cards c ON c.pk = r.card_pk "
+                          "WHERE r.id >= :start_id AND r.id < :end_id "
                           "AND r.answered_at >= :start AND r.answered_at < :end "
                           "AND r.learner_id IN (SELECT id FROM m_learners)")
             db.execute(
