@@ -193,3 +193,38 @@ def test_day_shifts_give_the_study_date_across_clock_changes(zone):
         seconds = [s for since, s in shifts if since is None or since <= iso(moment)][-1]
         assert (moment + timedelta(seconds=seconds)).date() == study_date(moment, tz, 4), moment
         moment += timedelta(minutes=97)
+
+
+def _gathering_plans(store, clock, scope) -> dict[str, list[str]]:
+    """The query plan of each temporary table the report fills, by table name."""
+    sent: list[str] = []
+    store.db.conn.set_trace_callback(sent.append)
+    with open_report(store, scope, clock):
+        store.db.conn.set_trace_callback(None)
+        plans = {}
+        for sql in sent:
+            if sql.startswith("CREATE TEMP TABLE") and " AS " in sql:
+                name, select = sql.split()[3], sql.split(" AS ", 1)[1]
+                plans[name] = [row[3] for row in store.db.execute("EXPLAIN QUERY PLAN " + select, {
+                    "start": "", "end": "~", "now": "", "learners": "null", "units": "null", "decks": "null",
+                    "start_id": 0, "end_id": 0})]
+    return plans
+
+
+def test_reviews_are_read_by_time_range_or_by_learner_never_by_a_built_index(office):
+    """A range of days is a range of review ids (they begin with the answer time), read in file order; a few
+    learners are found through their index; retention reads its covering partial index. SQLite never builds
+    an automatic index over the reviews (which would read all of them)."""
+    store, clock, (a, b, c) = office
+    everybody = _gathering_plans(store, clock, ReportScope(since=date(2026, 10, 1)))
+    assert any("SEARCH r USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)" in line for line in everybody["m_days"])
+    assert any("INDEX reviews_mature (learner_id=? AND answered_at>? AND answered_at<?)" in line
+               for line in everybody["m_ret"])
+    for _i in range(40):  # one learner among many: through the learner's index
+        store.add_learner(f"Pegawai {_i}", "Bappeda")
+    one = _gathering_plans(store, clock, ReportScope(learner_ids=(a,)))
+    assert any("USING INDEX reviews_learner_answered (learner_id=? AND answered_at>? AND answered_at<?)" in line
+               for line in one["m_days"])
+    for plans in (everybody, one):
+        assert not [line for lines in plans.values() for line in lines if "AUTOMATIC" in line]
+        assert any(line.startswith(("SEARCH s USING INDEX card_states_deck", "SCAN s")) for line in plans["m_cards"])
