@@ -24,7 +24,7 @@ import json
 from itertools import pairwise
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..clock import iso, parse_iso
 from .core import StoreBase
@@ -106,7 +106,8 @@ class MetricsMixin(StoreBase):
             "now": iso(now), "learners": json.dumps(list(learner_ids) if learner_ids is not None else None),
             "units": json.dumps(list(units) if units is not None else None),
             "decks": json.dumps(list(deck_ids) if deck_ids is not None else None),
-            "start_id": _first_id(start), "end_id": _first_id(end) if end else 1 << 62,
+            # an id's time is the answer time rounded to the ms, answered_at's is truncated: one ms of slack
+            "start_id": _first_id(start), "end_id": _first_id(end + timedelta(milliseconds=1)) if end else 1 << 62,
         }
         day = _day_expression(shifts, "r.answered_at")
         self._drop_metrics()
