@@ -98,7 +98,9 @@ def register(main: click.Group, config: Any) -> None:
                 echo(_("Reading the reviews…"), err=True)
             with store.explained(), open_report(store, scope, clock, SchedulerSettings().day_starts_at) as report:
                 learners, deck_count = report.size()
-                with _progress(learners * deck_count) as step:
+                # no bar over rows that are being printed on the same terminal
+                shown_rows = output is None and sys.stdout.isatty()
+                with _progress(0 if shown_rows else learners * deck_count) as step:
                     options = ExportOptions(pseudonyms=pseudonyms, tz=clock.tz, progress=step)
                     if output is None:
                         raw = sys.stdout.buffer
