@@ -163,6 +163,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "vocab_tui.commands.backup",
     "vocab_tui.commands.learners",
     "vocab_tui.commands.merge",
+    "vocab_tui.commands.export",
 )
 
 

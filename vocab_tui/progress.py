@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from .clock import UTC, Clock, parse_iso
 from .models import DayProgress, DeckCounts, Learner
-from .scheduling import SchedulerSettings, day_end, day_start, remaining
+from .scheduling import SchedulerSettings, day_end, day_start, remaining, study_day_bounds
 from .store import MATURE_DAYS, Store
 
 
@@ -131,8 +131,7 @@ def learner_stats(
     today = study_date(now, tz, hour)
 
     def bounds(day: date) -> tuple[datetime, datetime]:
-        start = datetime.combine(day, time(hour), tzinfo=tz)
-        return start.astimezone(UTC), datetime.combine(day + timedelta(days=1), time(hour), tzinfo=tz).astimezone(UTC)
+        return study_day_bounds(day, tz, hour)
 
     first = store.first_review(learner.id)
     history_days = [] if first is None else [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import chain, zip_longest
 
 from fsrs import Card as FSRSCard
@@ -53,6 +53,12 @@ def day_end(now: datetime, tz: tzinfo, hour: int = 4) -> datetime:
     start_local = day_start(now, tz, hour).astimezone(tz)
     following = datetime.combine(start_local.date() + timedelta(days=1), time(hour), tzinfo=tz)
     return following.astimezone(UTC)
+
+
+def study_day_bounds(day: date, tz: tzinfo, hour: int = 4) -> tuple[datetime, datetime]:
+    """The UTC instants `[start, end)` of the study day `day` (a local date): local `hour`:00 to the next."""
+    start = datetime.combine(day, time(hour), tzinfo=tz).astimezone(UTC)
+    return start, datetime.combine(day + timedelta(days=1), time(hour), tzinfo=tz).astimezone(UTC)
 
 
 def remaining(limit: int, done: int) -> int:

@@ -8,9 +8,10 @@ from .core import StoreBase
 from .counts import CountsMixin
 from .learners import LearnersMixin
 from .merge import MergeMixin
+from .metrics import MetricsMixin
 from .records import RecordsMixin
 from .reviews import ReviewsMixin
 
 
-class Store(RecordsMixin, LearnersMixin, DecksMixin, ReviewsMixin, CountsMixin, BackupMixin, MergeMixin, StoreBase):
+class Store(RecordsMixin, LearnersMixin, DecksMixin, ReviewsMixin, CountsMixin, BackupMixin, MergeMixin, MetricsMixin, StoreBase):
     """The one SQLite file of an office, through sqlite-utils; each concern's queries live in its own module."""

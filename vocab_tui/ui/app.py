@@ -59,11 +59,12 @@ class VocabPalette(CommandPalette):
 
 
 def known_binding_ids() -> set[str]:
-    from .screens import browse, drill, help, home, options, profile, settings, stats, summary
+    from .screens import browse, dashboard, drill, help, home, options, profile, settings, stats, summary
 
     screens = [home.HomeScreen, drill.DrillScreen, drill.LeechScreen, profile.ProfileScreen,
                profile.NewProfileScreen, browse.BrowseScreen, stats.StatsScreen, settings.SettingsScreen,
-               summary.SummaryScreen, help.HelpScreen, options.StudyOptionsScreen]
+               summary.SummaryScreen, help.HelpScreen, options.StudyOptionsScreen,
+               dashboard.DashboardScreen, dashboard.ExportPathScreen]
     return binding_ids([VocabApp, *screens])
 
 

@@ -30,6 +30,9 @@ class HomeScreen(VocabScreen):
         Binding("slash", "browse", N_("Browse"), id="home.browse"),
         Binding("t", "stats", N_("Statistics"), id="home.stats"),
         Binding("s", "settings", N_("Settings"), id="home.settings"),
+        # Shown to managers only; anyone else pressing it is told why nothing opens (the second binding).
+        Binding("m", "dashboard", N_("Dashboard"), id="home.dashboard"),
+        Binding("m", "dashboard_refused", N_("Dashboard"), id="home.dashboard_refused", show=False),
         Binding("p", "profiles", N_("Switch profile"), id="home.profiles", show=False),
         # Not on the bottom line, which is full at 80 columns; listed in help (?) and the guide.
         Binding("u,ctrl+z", "undo", N_("Undo last answer"), id="home.undo", show=False),
@@ -58,6 +61,10 @@ class HomeScreen(VocabScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "undo":
             return self.vocab.can_take_back()
+        if action in ("dashboard", "dashboard_refused"):
+            from .dashboard import is_manager
+
+            return is_manager(self.vocab.learner) == (action == "dashboard")
         return True
 
     def action_undo(self) -> None:
@@ -174,6 +181,14 @@ class HomeScreen(VocabScreen):
         from .stats import StatsScreen
 
         self.app.push_screen(StatsScreen())
+
+    def action_dashboard(self) -> None:
+        from .dashboard import DashboardScreen
+
+        self.app.push_screen(DashboardScreen())
+
+    def action_dashboard_refused(self) -> None:
+        self.app.notify(_("The dashboard is for managers only."), severity="warning")
 
     def action_settings(self) -> None:
         from .settings import SettingsScreen

@@ -1,0 +1,230 @@
+"""Managers' metrics on a hand-built history, against numbers worked out by hand.
+
+The office is in WIB (UTC+7) and the study day starts at 04:00 local. Today is Monday 2 November 2026,
+09:00 local. Learner A (Diskominfo) studies 25-28 October, misses the 29th (a review at 03:30 on the
+29th still belongs to the 28th), studies 30 October to 1 November, not yet today, and has a review stamped
+5 November (a terminal whose clock ran ahead). B (Bappeda) studied today;
+C (Bappeda) never studied.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from vocab_tui.clock import FixedClock, iso
+from vocab_tui.progress import study_date
+from vocab_tui.reports import ReportError, ReportScope, day_shifts, open_report, parse_day
+from vocab_tui.store import new_review_id
+from vocab_tui.workspace import open_workspace
+
+from .helpers import write_deck
+
+WIB = timezone(timedelta(hours=7), "WIB")
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=WIB)
+
+
+def local(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=WIB)
+
+
+class History:
+    def __init__(self, store):
+        self.store = store
+        self.pk = {row[1] + row[2]: row[0] for row in store.db.execute("SELECT pk, deck_id, card_id FROM cards")}
+
+    def card(self, name: str) -> int:
+        deck, number = name[0], int(name[1:])
+        return self.pk[("alpha" if deck == "a" else "beta") + f"word{number}"]
+
+    def review(self, learner: int, card: str, at: str, rating: int, before: int, interval: float | None = None,
+               ms: int = 10_000) -> None:
+        moment = local(at)
+        self.store.db.execute(
+            "INSERT INTO reviews (id, learner_id, card_pk, rating, answered_at, duration_ms, mode, state_before, "
+            "state_after, interval_days, stability, difficulty, due) VALUES (?, ?, ?, ?, ?, ?, 'recognition', ?, 2, "
+            "?, 5, 5, ?)",
+            [new_review_id(moment), learner, self.card(card), rating, iso(moment), ms, before, interval,
+             iso(moment + timedelta(days=3))])
+
+    def state(self, learner: int, card: str, state: int, stability: float, due: str) -> None:
+        self.store.db.execute(
+            "INSERT INTO card_states (learner_id, card_pk, state, stability, difficulty, due, last_review, reps, "
+            "deck_id) VALUES (?, ?, ?, ?, 5, ?, ?, 1, ?)",
+            [learner, self.card(card), state, stability, iso(local(due)), iso(NOW - timedelta(days=5)),
+             "alpha" if card[0] == "a" else "beta"])
+
+
+@pytest.fixture
+def office(tmp_path):
+    decks = tmp_path / "decks"
+    write_deck(decks, "alpha", 6)
+    write_deck(decks, "beta", 4)
+    clock = FixedClock(NOW, tz=WIB)
+    ws = open_workspace(tmp_path / "office.db", [decks], clock)
+    store = ws.store
+    a = store.add_learner("Ani", "Diskominfo").id
+    b = store.add_learner("Budi", "Bappeda").id
+    c = store.add_learner("Citra", "Bappeda").id
+    h = History(store)
+    with store.db.conn:
+        h.review(a, "a0", "2026-10-25T09:00", 3, 0)              # new
+        h.review(a, "a0", "2026-10-26T09:00", 3, 1)
+        h.review(a, "a1", "2026-10-27T09:00", 3, 0)              # new
+        h.review(a, "a1", "2026-10-28T03:59", 3, 1)              # before 04:00: still the 27th
+        h.review(a, "a2", "2026-10-28T20:00", 3, 2, 25)          # mature, first of the 28th: passed
+        h.review(a, "a2", "2026-10-29T03:30", 1, 2, 25)          # still the 28th, not its first: not counted
+        h.review(a, "a2", "2026-10-30T04:00", 1, 2, 21)          # the 30th (29th missed); first: failed
+        h.review(a, "a3", "2026-10-31T10:00", 3, 2, 20)          # interval 20: not mature
+        h.review(a, "b0", "2026-11-01T10:00", 3, 0)              # new, deck beta
+        h.review(a, "a2", "2026-11-05T10:00", 4, 2, 30)          # in the future: counts on the 5th; passed
+        h.review(b, "a0", "2026-11-02T08:00", 3, 0, ms=30_000)   # today
+        h.state(a, "a0", 2, 30, "2026-11-01T10:00")    # mature, due
+        h.state(a, "a1", 1, 1, "2026-11-02T08:59")     # due but suspended
+        h.state(a, "a2", 2, 25, "2026-12-01T10:00")    # mature, not due
+        h.state(a, "a3", 2, 10, "2026-11-02T08:00")    # due, not mature
+        h.state(a, "b0", 1, 1, "2026-11-03T08:00")     # not due
+        h.state(b, "a0", 1, 1, "2026-11-02T09:10")     # due in ten minutes: not now
+        store.db.execute("INSERT INTO card_flags (learner_id, card_pk, suspended) VALUES (?, ?, 1)", [a, h.card("a1")])
+    yield store, clock, (a, b, c)
+    store.close()
+
+
+def by_key(rows, key):
+    return {key(row): row for row in rows}
+
+
+def test_learner_and_deck_metrics_match_the_hand_worked_numbers(office):
+    store, clock, (a, b, c) = office
+    with open_report(store, ReportScope(), clock) as report:
+        pairs = by_key(report.learner_decks(), lambda r: (r.learner.id, r.deck_id))
+        people = by_key(report.learners(), lambda r: r.learner.id)
+    assert len(pairs) == 6  # 3 learners x 2 decks, studied or not
+    alpha = pairs[a, "alpha"].metrics
+    assert (alpha.reviews, alpha.introduced, alpha.study_ms) == (9, 2, 90_000)
+    assert (alpha.retention_reviews, alpha.retention_passed) == (3, 2)
+    assert alpha.active_days == 7  # 25, 26, 27, 28, 30, 31 October and 5 November
+    assert (alpha.current_streak, alpha.longest_streak) == (0, 4)  # neither today nor yesterday in alpha
+    assert (alpha.mature, alpha.due_now) == (2, 2)  # a0 + a2; a0 + a3 (a1 is suspended)
+    assert alpha.last_studied == local("2026-11-05T10:00")
+    beta = pairs[a, "beta"].metrics
+    assert (beta.reviews, beta.introduced, beta.active_days, beta.current_streak, beta.longest_streak) == (1, 1, 1, 1, 1)
+    assert (beta.mature, beta.due_now, beta.retention) == (0, 0, None)
+    ani = people[a].metrics
+    assert (ani.reviews, ani.introduced, ani.study_minutes) == (10, 3, 1.7)
+    assert ani.active_days == 8  # the days of both decks, once each
+    assert (ani.current_streak, ani.longest_streak) == (3, 4)  # 30 Oct - 1 Nov, up to yesterday; 25-28 Oct
+    assert ani.retention == pytest.approx(2 / 3)
+    budi, citra = people[b].metrics, people[c].metrics
+    assert (budi.reviews, budi.active_days, budi.current_streak, budi.longest_streak, budi.due_now) == (1, 1, 1, 1, 0)
+    assert (citra.reviews, citra.active_days, citra.current_streak, citra.last_studied) == (0, 0, 0, None)
+    assert people[a].learner.name == "Ani" and people[a].learner.unit == "Diskominfo"
+
+
+def test_units_decks_city_and_days_add_up(office):
+    store, clock, (a, b, c) = office
+    with open_report(store, ReportScope(), clock) as report:
+        units = by_key(report.units(), lambda r: r.unit)
+        city = report.city()
+        decks = by_key(report.decks(), lambda r: r.deck_id)
+        daily = by_key(report.daily(), lambda r: (r.unit, r.day))
+        learners = list(report.learners())
+    assert list(units) == ["Bappeda", "Diskominfo"]
+    assert (units["Bappeda"].learners, units["Bappeda"].active_learners, units["Bappeda"].metrics.reviews) == (2, 1, 1)
+    assert (units["Diskominfo"].learners, units["Diskominfo"].metrics.reviews) == (1, 10)
+    assert (city.learners, city.active_learners, city.metrics.reviews, city.metrics.introduced) == (3, 2, 11, 4)
+    assert city.metrics.reviews == sum(r.metrics.reviews for r in learners) == sum(d.metrics.reviews for d in decks.values())
+    assert city.metrics.study_ms == 130_000 and city.metrics.due_now == 2 and city.metrics.mature == 2
+    assert city.metrics.active_days == 9  # Ani's 8 days and Budi's today
+    assert (decks["alpha"].active_learners, decks["alpha"].metrics.reviews, decks["beta"].metrics.reviews) == (2, 10, 1)
+    day28 = daily["Diskominfo", date(2026, 10, 28)]
+    assert (day28.reviews, day28.retention_reviews, day28.retention_passed) == (2, 1, 1)
+    assert daily["Diskominfo", date(2026, 10, 27)].reviews == 2  # 09:00 on the 27th and 03:59 on the 28th
+    assert ("Diskominfo", date(2026, 10, 29)) not in daily
+    assert daily["Diskominfo", date(2026, 11, 5)].reviews == 1
+    assert daily["Bappeda", date(2026, 11, 2)].active_learners == 1
+
+
+def test_a_range_of_days_starts_and_ends_at_four_in_the_morning(office):
+    store, clock, (a, b, c) = office
+    scope = ReportScope(since=date(2026, 10, 28), until=date(2026, 10, 31))
+    with open_report(store, scope, clock) as report:
+        ani = by_key(report.learners(), lambda r: r.learner.id)[a].metrics
+        assert (report.first_day, report.last_day) == (date(2026, 10, 28), date(2026, 10, 31))
+    assert ani.reviews == 4  # 28th 20:00, 29th 03:30, 30th 04:00, 31st; not the 28th at 03:59
+    assert ani.active_days == 3
+    assert (ani.current_streak, ani.longest_streak) == (2, 2)  # the range ends on the 31st
+    assert (ani.retention_reviews, ani.retention_passed) == (2, 1)
+
+
+def test_scope_filters_and_unknown_names(office):
+    store, clock, (a, b, c) = office
+    with open_report(store, ReportScope(units=("bappeda",), deck_ids=("alpha",)), clock) as report:
+        rows = list(report.learner_decks())
+        assert [(r.learner.name, r.deck_id) for r in rows] == [("Budi", "alpha"), ("Citra", "alpha")]
+        assert report.city().metrics.reviews == 1
+    with open_report(store, ReportScope(learner_ids=(a,)), clock) as report:
+        assert [r.learner.id for r in report.learners()] == [a]
+        assert report.city().metrics.reviews == 10
+    for scope, words in [(ReportScope(units=("Dinas Nope",)), "No unit called 'Dinas Nope'"),
+                         (ReportScope(deck_ids=("gamma",)), "No deck with id 'gamma'"),
+                         (ReportScope(learner_ids=(99,)), "No learner with id 99"),
+                         (ReportScope(since=date(2026, 11, 2), until=date(2026, 11, 1)), "is before")]:
+        with pytest.raises(ReportError, match=words):
+            with open_report(store, scope, clock):
+                pass
+    with pytest.raises(ReportError, match="YYYY-MM-DD"):
+        parse_day("1/11/2026", "--since")
+    # the temporary tables are gone: a second report on the same connection starts clean
+    with open_report(store, ReportScope(), clock) as report:
+        assert report.city().metrics.reviews == 11
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/Sao_Paulo", "Asia/Jakarta", "Australia/Lord_Howe"])
+def test_day_shifts_give_the_study_date_across_clock_changes(zone):
+    tz = ZoneInfo(zone)
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    end = datetime(2027, 1, 1, tzinfo=timezone.utc)
+    shifts = day_shifts(tz, 4, start, end)
+    moment = start
+    while moment < end:
+        seconds = [s for since, s in shifts if since is None or since <= iso(moment)][-1]
+        assert (moment + timedelta(seconds=seconds)).date() == study_date(moment, tz, 4), moment
+        moment += timedelta(minutes=97)
+
+
+def _gathering_plans(store, clock, scope) -> dict[str, list[str]]:
+    """The query plan of each temporary table the report fills, by table name."""
+    sent: list[str] = []
+    store.db.conn.set_trace_callback(sent.append)
+    with open_report(store, scope, clock):
+        store.db.conn.set_trace_callback(None)
+        plans = {}
+        for sql in sent:
+            if sql.startswith("CREATE TEMP TABLE") and " AS " in sql:
+                name, select = sql.split()[3], sql.split(" AS ", 1)[1]
+                plans[name] = [row[3] for row in store.db.execute("EXPLAIN QUERY PLAN " + select, {
+                    "start": "", "end": "~", "now": "", "learners": "null", "units": "null", "decks": "null",
+                    "start_id": 0, "end_id": 0})]
+    return plans
+
+
+def test_reviews_are_read_by_time_range_or_by_learner_never_by_a_built_index(office):
+    """A range of days is a range of review ids (they begin with the answer time), read in file order; a few
+    learners are found through their index; retention reads its covering partial index. SQLite never builds
+    an automatic index over the reviews (which would read all of them)."""
+    store, clock, (a, b, c) = office
+    everybody = _gathering_plans(store, clock, ReportScope(since=date(2026, 10, 1)))
+    assert any("SEARCH r USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)" in line for line in everybody["m_days"])
+    assert any("INDEX reviews_mature (learner_id=? AND answered_at>? AND answered_at<?)" in line
+               for line in everybody["m_ret"])
+    for _i in range(40):  # one learner among many: through the learner's index
+        store.add_learner(f"Pegawai {_i}", "Bappeda")
+    one = _gathering_plans(store, clock, ReportScope(learner_ids=(a,)))
+    assert any("USING INDEX reviews_learner_answered (learner_id=? AND answered_at>? AND answered_at<?)" in line
+               for line in one["m_days"])
+    for plans in (everybody, one):
+        assert not [line for lines in plans.values() for line in lines if "AUTOMATIC" in line]
+        assert any(line.startswith(("SEARCH s USING INDEX card_states_deck", "SCAN s")) for line in plans["m_cards"])

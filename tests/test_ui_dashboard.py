@@ -1,0 +1,114 @@
+"""The manager dashboard, driven as a manager would: open it, filter, sort, export."""
+
+from __future__ import annotations
+
+import stat
+
+import openpyxl
+
+from vocab_tui.ui.app import VocabApp
+from vocab_tui.ui.safe import Input, Select
+from vocab_tui.ui.screens.dashboard import DashboardScreen, ExportPathScreen, SortableTable
+from vocab_tui.ui.screens.home import HomeScreen
+from vocab_tui.workspace import Workspace
+
+from .conftest import NO_FUZZ
+from .test_reports import office  # noqa: F401  (the hand-built history)
+
+
+def column(table: SortableTable, key: str) -> list[str]:
+    return [str(table.get_cell_at((row, [k for k, _h in table.spec].index(key)))) for row in range(table.row_count)]
+
+
+async def settle(app, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_home(app, pilot, learner) -> None:
+    app.learner = learner
+    app.switch_screen(HomeScreen())
+    await pilot.pause()
+
+
+def footer_actions(app) -> set[str]:
+    return {binding.action for _key, (_node, binding, enabled, _tip) in app.screen.active_bindings.items()
+            if binding.show and enabled}
+
+
+async def test_only_managers_open_the_dashboard(office):  # noqa: F811
+    store, clock, (a, b, c) = office
+    store.db.execute("UPDATE learners SET role = 'manager' WHERE id = ?", [a])
+    app = VocabApp(Workspace(store, clock, ["alpha", "beta"]), NO_FUZZ)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_home(app, pilot, store.learner(b))
+        assert "dashboard" not in footer_actions(app)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert any("for managers only" in str(n.message) for n in app._notifications)
+        await open_home(app, pilot, store.learner(a))
+        assert "dashboard" in footer_actions(app)
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_dashboard_filters_sorts_and_exports(office, tmp_path):  # noqa: F811
+    store, clock, (a, b, c) = office
+    store.db.execute("UPDATE learners SET role = 'manager', name = 'Ani [/b] =1+1' WHERE id = ?", [a])
+    app = VocabApp(Workspace(store, clock, ["alpha", "beta"]), NO_FUZZ)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_home(app, pilot, store.learner(a))
+        await pilot.press("m")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        units = screen.query_one("#dash-units", SortableTable)
+        learners = screen.query_one("#dash-learners", SortableTable)
+        # This month so far (1-2 November): Ani's 1 November, Budi's today; not the review stamped the 5th.
+        assert column(units, "unit") == ["Bappeda", "Diskominfo"]
+        assert column(units, "reviews") == ["1", "1"]
+        assert column(learners, "name") == ["Budi", "Citra", "Ani [/b] =1+1"]  # a name is text, not markup
+        # Sort the learners by reviews, then the other way round (s on the column under the cursor).
+        learners.focus()
+        learners.move_cursor(column=2)
+        await pilot.press("s")
+        assert column(learners, "reviews") == ["0", "1", "1"]
+        await pilot.press("s")
+        assert column(learners, "reviews") == ["1", "1", "0"]
+        # A range of days, typed; then one unit.
+        screen.query_one("#dash-since", Input).value = "2026-10-28"
+        screen.query_one("#dash-until", Input).value = "2026-10-31"
+        screen.query_one("#dash-since", Input).focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert column(units, "reviews") == ["0", "4"]
+        assert screen.data is not None and screen.data.reviews_per_day == [2, 0, 1, 1]
+        screen.query_one("#dash-unit", Select).value = "Diskominfo"
+        await settle(app, pilot)
+        assert column(units, "unit") == ["Diskominfo"]
+        assert column(learners, "name") == ["Ani [/b] =1+1"]
+        # A bad date is explained, and the tables stay as they were.
+        screen.query_one("#dash-since", Input).value = "28/10/2026"
+        screen.query_one("#dash-since", Input).focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "YYYY-MM-DD" in str(screen.query_one("#dash-status").render())
+        screen.query_one("#dash-since", Input).value = "2026-10-28"
+        # Export what is shown to a file the manager names.
+        units.focus()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportPathScreen)
+        target = tmp_path / "diskominfo.xlsx"
+        app.screen.query_one("#export-path", Input).value = str(target)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert f"Exported to {target}" in str(screen.query_one("#dash-status").render())
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    book = openpyxl.load_workbook(target)
+    rows = list(book["Learners"].iter_rows(min_row=2, values_only=True))
+    assert [(r[1], r[3], r[8]) for r in rows] == [("Ani [/b] =1+1", "Diskominfo", 4)]

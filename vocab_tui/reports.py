@@ -1,0 +1,281 @@
+"""Progress reports for managers: who studied, which units lag, which decks are mastered.
+
+The numbers are aggregated in SQL by the store (`store/metrics.py`, which documents each definition);
+this module chooses the range in the office's time and turns rows into records. Shapes:
+
+- a range is two study days (local dates, the day starting at `day_starts_at`, 04:00), both included;
+- every `Metrics` has counts, study time in ms, retention as a share 0..1 (None without mature reviews),
+  and `last_studied` as an aware UTC datetime.
+
+No Textual here: the dashboard, the exports and the tests all read the same `Report`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
+
+from .clock import Clock, iso, parse_iso
+from .progress import study_date
+from .scheduling import study_day_bounds
+
+if TYPE_CHECKING:
+    from .store import Store
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """What was done in a range (and, for `mature` and `due_now`, where things stand now)."""
+
+    introduced: int = 0  # cards studied for the first time
+    mature: int = 0  # cards in review with stability >= 21 days, now
+    due_now: int = 0  # studied cards waiting now
+    reviews: int = 0  # answers given
+    study_ms: int = 0  # time spent answering, ms
+    retention_reviews: int = 0  # first reviews of a day of mature cards
+    retention_passed: int = 0  # ... of those, not answered Again
+    active_days: int = 0  # distinct study days with answers
+    current_streak: int | None = None  # study days in a row up to the range's end (None: not per person)
+    longest_streak: int | None = None
+    last_studied: datetime | None = None  # UTC
+
+    @property
+    def retention(self) -> float | None:
+        """True retention 0..1; None when no mature card was reviewed."""
+        return self.retention_passed / self.retention_reviews if self.retention_reviews else None
+
+    @property
+    def study_minutes(self) -> float:
+        return round(self.study_ms / 60000, 1)
+
+    @classmethod
+    def from_row(cls, row: Sequence) -> Metrics:
+        """From the store's eleven metric columns (see `store.metrics._METRIC_COLUMNS`)."""
+        (introduced, mature, due, reviews, ms, total, passed, days, current, longest, last) = row
+        return cls(int(introduced), int(mature), int(due), int(reviews), int(ms), int(total), int(passed),
+                   int(days), None if current is None else int(current),
+                   None if longest is None else int(longest), parse_iso(last) if last else None)
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    unit: str
+    nip: str | None
+    role: str
+
+
+@dataclass(frozen=True)
+class LearnerDeckRow:
+    learner: Person
+    deck_id: str
+    deck_title: str
+    metrics: Metrics
+
+
+@dataclass(frozen=True)
+class LearnerRow:
+    learner: Person
+    metrics: Metrics
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """A unit (OPD), or the city (unit None): learners in scope, those who studied in the range."""
+
+    unit: str | None
+    learners: int
+    active_learners: int
+    metrics: Metrics
+
+
+@dataclass(frozen=True)
+class DeckRow:
+    deck_id: str
+    title: str
+    active_learners: int
+    metrics: Metrics
+
+
+@dataclass(frozen=True)
+class DailyRow:
+    """One unit's study day."""
+
+    unit: str
+    day: date
+    reviews: int
+    introduced: int
+    study_ms: int
+    active_learners: int
+    retention_reviews: int
+    retention_passed: int
+
+    @property
+    def retention(self) -> float | None:
+        return self.retention_passed / self.retention_reviews if self.retention_reviews else None
+
+    @property
+    def study_minutes(self) -> float:
+        return round(self.study_ms / 60000, 1)
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """Which study days, people and decks a report covers; None = no limit."""
+
+    since: date | None = None
+    until: date | None = None
+    units: tuple[str, ...] | None = None
+    deck_ids: tuple[str, ...] | None = None
+    learner_ids: tuple[int, ...] | None = None
+
+
+class ReportError(ValueError):
+    """A scope that names something the database does not have, or a range that ends before it starts."""
+
+
+def parse_day(text: str, what: str) -> date:
+    """A YYYY-MM-DD date; raises ReportError naming `what` (e.g. '--since') otherwise."""
+    from .i18n import _
+
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ReportError(_("{what}: '{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-01").format(
+            what=what, value=text)) from None
+
+
+def day_shifts(tz: tzinfo, hour: int, start: datetime, end: datetime) -> list[tuple[str | None, int]]:
+    """How to find a UTC instant's study day in `[start, end)`: [(from UTC iso, seconds to add)], in order.
+
+    The study date of an instant t is the date of t + offset(t) - `hour` hours (see `progress.study_date`);
+    the offset changes only at the zone's transitions, which are found here (day by day, then to the
+    second), so SQL can apply one shift per stretch. The first entry's start is None (no lower bound).
+    """
+    def shift(moment: datetime) -> int:
+        offset = moment.astimezone(tz).utcoffset() or timedelta(0)
+        return int(offset.total_seconds()) - hour * 3600
+
+    shifts: list[tuple[str | None, int]] = [(None, shift(start))]
+    moment = start
+    while moment < end:
+        following = min(moment + timedelta(days=1), end)
+        if shift(following) != shift(moment):
+            low, high = moment, following  # the change lies in (low, high]
+            while (high - low) > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                if shift(middle) == shift(low):
+                    low = middle
+                else:
+                    high = middle
+            shifts.append((iso(high.replace(microsecond=0)), shift(high)))
+        moment = following
+    return shifts
+
+
+@dataclass
+class Report:
+    """An open report: the rows of one scope, read from the store while the `open_report` block lasts.
+
+    `learner_decks()` and `learners()` are generators over database cursors: they stream.
+    """
+
+    store: Store
+    scope: ReportScope
+    generated_at: datetime
+    today: date
+    first_day: date | None  # the range actually covered (study days), None when nothing was answered
+    last_day: date | None
+    timezone: str
+    day_starts_at: int
+    _anchor: tuple[str, str] = field(repr=False, default=("", ""))
+
+    def size(self) -> tuple[int, int]:
+        """(learners, decks) in scope: `learner_decks()` yields learners x decks rows."""
+        return self.store.metric_scope_size()
+
+    def learner_decks(self) -> Iterator[LearnerDeckRow]:
+        for row in self.store.metric_learner_decks(*self._anchor):
+            yield LearnerDeckRow(Person(*row[:5]), row[5], row[6], Metrics.from_row(row[7:]))
+
+    def learners(self) -> Iterator[LearnerRow]:
+        for row in self.store.metric_learners(*self._anchor):
+            yield LearnerRow(Person(*row[:5]), Metrics.from_row(row[5:]))
+
+    def units(self) -> list[UnitRow]:
+        return [UnitRow(row[0], int(row[1]), int(row[2]), Metrics.from_row(row[3:])) for row in self.store.metric_units()]
+
+    def city(self) -> UnitRow:
+        row = self.store.metric_units(city=True)[0]
+        return UnitRow(None, int(row[1]), int(row[2]), Metrics.from_row(row[3:]))
+
+    def decks(self) -> list[DeckRow]:
+        return [DeckRow(row[0], row[1], int(row[2]), Metrics.from_row(row[3:])) for row in self.store.metric_decks()]
+
+    def daily(self) -> list[DailyRow]:
+        return [DailyRow(row[0], date.fromisoformat(row[1]), *(int(v) for v in row[2:]))
+                for row in self.store.metric_daily()]
+
+
+def check_scope(store: Store, scope: ReportScope, deck_ids: Sequence[str]) -> None:
+    """Raise ReportError when the scope names a unit, deck or learner the database does not have."""
+    from .i18n import _
+    from .store import StoreError
+
+    if scope.since and scope.until and scope.until < scope.since:
+        raise ReportError(_("--until ({until}) is before --since ({since})").format(
+            until=scope.until.isoformat(), since=scope.since.isoformat()))
+    known_units = {u.casefold(): u for u in store.units()}
+    for unit in scope.units or ():
+        if unit.casefold() not in known_units:
+            raise ReportError(_("No unit called '{unit}'; units: {units}").format(
+                unit=unit, units=", ".join(known_units.values()) or "-"))
+    for deck_id in scope.deck_ids or ():
+        if deck_id not in deck_ids:
+            raise ReportError(_("No deck with id '{id}'; decks: {ids}").format(id=deck_id, ids=", ".join(deck_ids)))
+    for learner_id in scope.learner_ids or ():
+        try:
+            store.learner(learner_id)
+        except StoreError:
+            raise ReportError(_("No learner with id {id}; see: vocab-tui learners list").format(id=learner_id)) from None
+
+
+@contextmanager
+def open_report(store: Store, scope: ReportScope, clock: Clock, day_starts_at: int = 4,
+                deck_ids: Sequence[str] | None = None) -> Iterator[Report]:
+    """Gather the scope's numbers in the store and yield a Report to read them (raises ReportError for a bad scope).
+
+    `deck_ids`: the decks that exist (the synced ones); a scope without decks covers all of them.
+    Units are matched without regard to case. Reads only; the store's temporary tables go at the end.
+    """
+    tz, now = clock.tz, clock.now()
+    known_decks = list(deck_ids) if deck_ids is not None else [d.id for d in store.decks()]
+    check_scope(store, scope, known_decks)
+    units = None
+    if scope.units is not None:
+        by_key = {u.casefold(): u for u in store.units()}
+        units = [by_key[u.casefold()] for u in scope.units]
+    today = study_date(now, tz, day_starts_at)
+    span = store.answer_span()
+    start = study_day_bounds(scope.since, tz, day_starts_at)[0] if scope.since else None
+    end = study_day_bounds(scope.until, tz, day_starts_at)[1] if scope.until else None
+    first = scope.since or (study_date(span[0], tz, day_starts_at) if span else None)
+    last = scope.until or (max(today, study_date(span[1], tz, day_starts_at)) if span else None)
+    lo = start or (span[0] if span else now)
+    hi = end or (max(span[1], now) + timedelta(seconds=1) if span else now)
+    anchor = min(today, last) if last else today
+    with store.metrics_scope(start=start, end=end, shifts=day_shifts(tz, day_starts_at, lo, hi), now=now,
+                             learner_ids=scope.learner_ids, units=units,
+                             deck_ids=list(scope.deck_ids) if scope.deck_ids else known_decks):
+        yield Report(store, scope, now, today, first, last, getattr(tz, "key", None) or str(tz), day_starts_at,
+                     (anchor.isoformat(), (anchor - timedelta(days=1)).isoformat()))
+
+
+__all__ = [
+    "DailyRow", "DeckRow", "LearnerDeckRow", "LearnerRow", "Metrics", "Person", "Report", "ReportError",
+    "ReportScope", "UnitRow", "check_scope", "day_shifts", "open_report", "parse_day",
+]
