@@ -139,6 +139,7 @@ def report_skipped(problems: list) -> None:
 # (spreadsheets, the web server) inside its commands, so that `--help` stays fast.
 COMMAND_MODULES: tuple[str, ...] = (
     "vocab_tui.commands.deck_import",
+    "vocab_tui.commands.anki",
 )
 
 

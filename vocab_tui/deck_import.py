@@ -109,6 +109,7 @@ class _SheetCard:
     values: CardFields  # only the non-empty cells
     columns: dict[str, int]
     id: str = ""
+    broken: bool = False  # a cell was refused (told): still checked for repeated ids and terms
 
 
 def card_fields(card: Card) -> CardFields:
@@ -240,13 +241,14 @@ def read_sheet(table: Table, merging: bool) -> tuple[list[_SheetCard], list[str]
             value = _cell(table, row, key, column, problems)
             if value:
                 values[key] = value
-        if len(problems) > before:  # told; the row is not a card
-            continue
+        broken = len(problems) > before
         if "term" not in values and "id" not in values:
+            if broken:
+                continue
             problems.append(_("{place}: the row has no term; fill in the term or delete the row").format(
                 place=where(table, row, columns.get("term"))))
             continue
-        cards.append(_SheetCard(row, values, columns))
+        cards.append(_SheetCard(row, values, columns, broken=broken))
     return cards, problems, warnings
 
 
@@ -303,7 +305,7 @@ def merge(table: Table, sheet: list[_SheetCard], existing: list[CardFields]
         card = by_id.get(item.id)
         if card is None:
             card = {"id": item.id}
-            missing = [key for key in CARD_KEYS_REQUIRED if key not in item.values]
+            missing = [] if item.broken else [key for key in CARD_KEYS_REQUIRED if key not in item.values]
             for key in missing:
                 column = item.columns.get(key)
                 problems.append(_("{place}: '{key}' is empty; a new card needs a term, translation, definition and "
