@@ -163,3 +163,13 @@ def test_a_bundled_deck_by_id_and_the_errors(tmp_path, deck_file):
     result = invoke(["decks", "export-anki", str(broken), "-o", str(tmp_path / "b.apkg")])
     assert result.exit_code == 1 and "level 'B7' is not a CEFR level" in result.output
     assert "does not load" in result.output and not (tmp_path / "b.apkg").exists()
+
+
+def test_the_command_line_starts_without_genanki_or_openpyxl():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom vocab_tui.cli import build_cli\nbuild_cli()\n"
+            "print(sorted(m for m in ('genanki', 'openpyxl') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -317,3 +317,14 @@ def test_the_imported_deck_shows_up_in_decks_list_and_passes_decks_check(tmp_pat
     clash = invoke(["decks", "import", str(EXAMPLE), "-o", str(tmp_path / "other.yaml"), "--deck-id", "spbe",
                     "--title", "T"])
     assert "the deck id 'spbe' is already used by" in clash.output
+
+
+def test_the_trainer_guide_update_adds_one_card_and_changes_one_translation(tmp_path):
+    target = tmp_path / "kosakata-layanan.yaml"
+    write_deck(import_table(EXAMPLE, target, title="Kosakata layanan TI"))
+    result = import_table(EXAMPLE.with_name("kosakata-layanan-tambahan.csv"), target)
+    assert (result.added, result.changed, result.unchanged) == (["password-reset"], {"helpdesk": ["translation"]}, 0)
+    write_deck(result)
+    deck = loaded(target)
+    assert len(deck.cards) == 6 and deck.cards[0].translation == "layanan bantuan TI (helpdesk)"
+    assert deck.cards[0].definition.startswith("A team or counter")  # an empty cell keeps the old text

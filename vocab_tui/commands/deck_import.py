@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..cli import all_deck_dirs, command_settings, common_options, echo, fail
 from ..config import Config
 from ..i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from ..deck_import import ImportResult
 
 
 def register(main: click.Group, config: Config) -> None:
@@ -66,7 +70,7 @@ def register(main: click.Group, config: Config) -> None:
         sys.exit(0)
 
 
-def _report(result, source: Path, backup: Path | None) -> None:
+def _report(result: ImportResult, source: Path, backup: Path | None) -> None:
     deck = result.deck
     sheet = f" ({result.table.sheet})" if result.table is not None and result.table.sheet else ""
     if result.merged:
@@ -84,8 +88,9 @@ def _report(result, source: Path, backup: Path | None) -> None:
             n=len(result.changed)))
         for card_id, fields in result.changed.items():
             echo(f"    ~ {card_id}: {', '.join(fields)}")
-        echo("  " + ngettext("{n} card unchanged", "{n} cards unchanged", result.unchanged).format(
-            n=result.unchanged))
+        if result.unchanged:
+            echo("  " + ngettext("{n} card unchanged", "{n} cards unchanged", result.unchanged).format(
+                n=result.unchanged))
         kept = len(deck.cards) - len(result.added) - len(result.changed) - result.unchanged
         if kept:
             echo("  " + ngettext("{n} card not in the table, kept as it was",
