@@ -427,7 +427,7 @@ def verify(target: Path, text: str, header: dict[str, object], cards: list[CardF
         raise DeckImportError([_("the deck written from the table does not load: {problem}").format(problem=p)
                                for p in problems])
     read_back = [card_fields(card) for card in deck.cards]
-    if read_back != cards or header_fields(deck) != {k: v for k, v in header.items()}:
+    if read_back != cards or header_fields(deck) != header:
         differing = next((str(c.get("id")) for c, r in zip(cards, read_back) if c != r), "")
         raise DeckImportError([_("the deck written from the table reads back differently (card '{id}'); "
                                  "please report this").format(id=differing)])
