@@ -164,6 +164,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "vocab_tui.commands.learners",
     "vocab_tui.commands.merge",
     "vocab_tui.commands.export",
+    "vocab_tui.commands.deck_import",
+    "vocab_tui.commands.anki",
 )
 
 
