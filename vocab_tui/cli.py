@@ -21,7 +21,7 @@ from . import cli_texts
 from .clock import SystemClock, local_timezone
 from .config import Config, ConfigError, load_config
 from .crash import CRASH_EXIT_CODE, INTERRUPTED_EXIT_CODE, Crash, command_outline, write_report
-from .decks import check_deck, deck_files, load_decks
+from .decks import load_decks
 from .i18n import LANGUAGES, _, detect_language, ngettext, set_language
 from .paths import default_db_path, deck_dirs
 from .store import DuplicateLearner, Store, StoreError
@@ -138,6 +138,7 @@ def report_skipped(problems: list) -> None:
 # its commands to `main` or to one of its groups (`main.commands["decks"]`). Each keeps its heavy imports
 # (spreadsheets, the web server) inside its commands, so that `--help` stays fast.
 COMMAND_MODULES: tuple[str, ...] = (
+    "vocab_tui.commands.deck_lint",
 )
 
 
@@ -163,29 +164,6 @@ def build_cli(config: Config | None = None) -> click.Group:
     @main.group(help=_("Check and list vocabulary decks."))
     def decks() -> None:
         pass
-
-    @decks.command("check", help=_("Check deck files; prints path:line:column: message for each problem."))
-    @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-    @common_options
-    @click.pass_context
-    def decks_check(ctx: click.Context, paths: tuple[Path, ...], db: Path | None,
-                    deck_dirs: tuple[Path, ...], lang: str | None) -> None:
-        obj = command_settings(ctx, db, deck_dirs, lang)
-        files = deck_files(list(paths) or all_deck_dirs(obj))
-        problems = []
-        for path in files:
-            problems.extend(check_deck(path)[1])
-        for problem in problems:
-            echo(str(problem))
-        bad = len({p.path for p in problems})
-        summary = ngettext("{n} file checked", "{n} files checked", len(files)).format(n=len(files))
-        if problems:
-            summary += ": " + ngettext("{n} problem", "{n} problems", len(problems)).format(n=len(problems))
-            summary += " " + ngettext("in {n} file", "in {n} files", bad).format(n=bad)
-        else:
-            summary += ": " + _("no problems")
-        echo(summary, err=True)
-        sys.exit(1 if problems else 0)
 
     @decks.command("list", help=_("List the decks that load, with their card counts."))
     @common_options
