@@ -394,7 +394,7 @@ def test_decks_check_skips_a_named_pipe(folder_with_a_pipe: Path) -> None:
     proc = run_with_timeout(["-m", "vocab_tui", "decks", "check", str(folder_with_a_pipe)])
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout.splitlines() == [f"{folder_with_a_pipe / 'x.yaml'}:1:1: error: not a regular file (a named pipe); skipped"]
-    assert "2 files checked: 1 problem in 1 file" in proc.stderr
+    assert "2 files checked: 1 error in 1 file" in proc.stderr
 
 
 def test_decks_check_given_the_pipe_itself(folder_with_a_pipe: Path) -> None:
