@@ -530,7 +530,8 @@ class DeckCheck:
     `deck` is None when `problems` holds an error (the app skips the file). `cards` are the cards
     that could be built even so, `card_nodes` maps a card's position to its keys' value nodes,
     `deck_id` / `deck_id_node` the header's id and its node, `header_nodes` the header's value nodes,
-    `text` the decoded file ("" when it could not be read or decoded).
+    `text` the decoded file ("" when it could not be read or decoded), `root` its node tree (None when
+    it could not be parsed).
     """
 
     path: Path
@@ -542,6 +543,7 @@ class DeckCheck:
     cards: list[Card] = field(default_factory=list)
     card_nodes: dict[int, dict[str, yaml.Node]] = field(default_factory=dict)
     header_nodes: dict[str, yaml.Node] = field(default_factory=dict)
+    root: yaml.Node | None = None
 
 
 def check_deck(path: Path, raw: bytes | None = None) -> tuple[Deck | None, list[Problem]]:
@@ -596,7 +598,9 @@ def inspect_deck(path: Path, raw: bytes | None = None) -> DeckCheck:
         return failed()
     top = checker.mapping(root, _("the file"))
     if top is None:
-        return failed()
+        found = failed()
+        found.root = root
+        return found
     checker.check_keys(top, ("deck", "cards"), ("deck", "cards"), root, _("the file"))
 
     header: dict[str, object] = {}
@@ -607,7 +611,7 @@ def inspect_deck(path: Path, raw: bytes | None = None) -> DeckCheck:
     if "cards" in top:
         cards = _check_cards(checker, top["cards"][1], str(deck_id or "deck"))
     found = DeckCheck(path, None, sorted(checker.problems), text, deck_id, checker.deck_id_node, cards,
-                      checker.card_nodes, checker.header_nodes)
+                      checker.card_nodes, checker.header_nodes, root)
     if checker.problems:
         return found
     found.deck = Deck(
@@ -778,6 +782,62 @@ def _bad_level(checker: _Checker, node: yaml.Node, level: str) -> None:
 def _opt(values: dict[str, object], key: str) -> str | None:
     value = values.get(key)
     return value if isinstance(value, str) else None
+
+
+def read_deck_id(path: Path) -> str | None:
+    """The `id` in the `deck:` header of a file, read from the start of its event stream; None if none.
+
+    Far cheaper than `check_deck` when only the id matters (the header comes first); nothing else
+    of the file is checked.
+    """
+    raw, _problem = read_deck_file(path)
+    if raw is None:
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    loader = _Loader(text)
+    try:
+        for expected in (yaml.StreamStartEvent, yaml.DocumentStartEvent, yaml.MappingStartEvent):
+            if not isinstance(loader.get_event(), expected):
+                return None
+        while not loader.check_event(yaml.MappingEndEvent):
+            key = loader.get_event()
+            if not isinstance(key, yaml.ScalarEvent):
+                return None
+            if key.value != "deck":
+                _skip_value(loader)
+                continue
+            if not isinstance(loader.get_event(), yaml.MappingStartEvent):
+                return None
+            while not loader.check_event(yaml.MappingEndEvent):
+                name = loader.get_event()
+                if not isinstance(name, yaml.ScalarEvent):
+                    return None
+                if name.value == "id":
+                    value = loader.get_event()
+                    return value.value if isinstance(value, yaml.ScalarEvent) else None
+                _skip_value(loader)
+            return None
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return None
+
+
+def _skip_value(loader: yaml.BaseLoader) -> None:
+    """Consume the events of one value (an alias is one event: nothing is expanded)."""
+    depth = 0
+    while True:
+        event = loader.get_event()
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+        if depth == 0:
+            return
 
 
 def load_decks(paths: list[Path], known: dict[str, tuple[str, str]] | None = None) -> LoadResult:

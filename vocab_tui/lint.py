@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from .decks import ERROR, WARNING, DeckCheck, Problem, deck_files, inspect_deck, scalar_position
+from .decks import ERROR, WARNING, DeckCheck, Problem, deck_files, inspect_deck, read_deck_id, scalar_position
 from .i18n import _
 from .modes import LOOK_ALIKES, cloze, example_uses_term
 
@@ -29,10 +29,7 @@ NO_CLOZE = "no-cloze"  # the tag on a card whose term cannot stand in its exampl
 IDENTITY_FIELDS = ("term", "acronym_of", "tags")
 DASHES = frozenset(char for char, plain in ((chr(k), v) for k, v in LOOK_ALIKES.items()) if plain == "-")
 _COMMENT_AFTER = re.compile(r"[ \t]+#")
-try:  # the C scanner gives the same marks (in characters) several times faster
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+_COMMENT_IN = re.compile(r"[^ \t\n][ \t]+#")
 
 LintSource = Callable[[Sequence[DeckCheck]], Iterable[Problem]]
 """A further check: given every checked file (parsed, with its nodes), the problems it finds."""
@@ -107,9 +104,10 @@ def duplicate_deck_ids(checks: Sequence[DeckCheck], app_files: Sequence[Path] = 
         if key in seen:
             continue
         seen.add(key)
-        check = checked.get(key) or inspect_deck(path)
-        if check.deck_id is not None:
-            order.append((path, check.deck_id))
+        check = checked.get(key)
+        deck_id = check.deck_id if check is not None else read_deck_id(path)
+        if deck_id is not None:
+            order.append((path, deck_id))
     for check in checks:
         key = _identity(check.path)
         if key not in seen and check.deck_id is not None:
@@ -142,29 +140,31 @@ def duplicate_deck_ids(checks: Sequence[DeckCheck], app_files: Sequence[Path] = 
 def comment_cuts(check: DeckCheck) -> list[Problem]:
     """A warning at each ` #` that ends a plain (unquoted) value on its line: YAML drops the rest as a comment.
 
-    `example: Port 22 # and 80` loads as "Port 22". Read from the token stream, so a `#` inside
-    quotes or a block (`|`, `>`), or a comment on a line of its own, is never taken for one.
+    `example: Port 22 # and 80` loads as "Port 22". Read from the parsed values and their marks
+    (the parser's own token boundaries), so a `#` inside quotes or a block (`|`, `>`), or a comment
+    on a line of its own, is never taken for one. Keys are not checked (a key cut short this way
+    leaves a line without ':', which is already an error).
     """
-    if not check.text:
+    if check.root is None or not _COMMENT_IN.search(check.text):
         return []
     problems: list[Problem] = []
-    previous: yaml.Token | None = None
-    try:
-        for token in yaml.scan(check.text, Loader=_Loader):
-            if (isinstance(token, yaml.ScalarToken) and token.plain and not isinstance(previous, yaml.KeyToken)):
-                end = token.end_mark
-                after = _COMMENT_AFTER.match(check.text, end.index)
-                if after is not None:
-                    kept = token.value if len(token.value) <= 40 else "…" + token.value[-39:]
-                    problems.append(Problem(
-                        str(check.path), end.line + 1, end.column + len(after.group()),
-                        _("the text after ' #' is read as a comment, so this value ends at '{kept}'; if the '#' "
-                          "belongs to the text, put the whole value in double quotes; if it is a comment, put it "
-                          "on a line of its own").format(kept=kept),
-                        WARNING, "comment-cut"))
-            previous = token
-    except yaml.YAMLError:
-        pass  # the parser's error is already among the file's problems; the cuts before it are kept
+    template = _("the text after ' #' is read as a comment, so this value ends at '{kept}'; if the '#' belongs "
+                 "to the text, put the whole value in double quotes; if it is a comment, put it on a line of its own")
+    pending: list[yaml.Node] = [check.root]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.MappingNode):
+            pending.extend(value for _key, value in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+        elif isinstance(node, yaml.ScalarNode) and not node.style:  # plain: None (PyYAML) or "" (libyaml)
+            end = node.end_mark
+            after = _COMMENT_AFTER.match(check.text, end.index)
+            if after is not None:
+                value = str(node.value)
+                kept = value if len(value) <= 40 else "…" + value[-39:]
+                problems.append(Problem(str(check.path), end.line + 1, end.column + len(after.group()),
+                                        template.format(kept=kept), WARNING, "comment-cut"))
     return problems
 
 
