@@ -445,3 +445,165 @@ def test_check_paths_with_app_dirs_do_not_read_unrelated_cards(tmp_path: Path) -
     path = write(tmp_path / "mine", HEADER + card())
     assert lint_paths([path], [tmp_path / "other", tmp_path / "mine"]).problems == []
 
+
+
+# -- the command line ------------------------------------------------------------------------
+
+from click.testing import CliRunner  # noqa: E402
+
+from vocab_tui.cli import build_cli  # noqa: E402
+
+LINE = r"^(?P<path>.+):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning): (?P<message>.+)$"
+
+
+def invoke(*args: str, cwd: Path | None = None):
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(build_cli(), list(args))
+    import os
+
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return runner.invoke(build_cli(), list(args))
+    finally:
+        os.chdir(here)
+
+
+@pytest.fixture
+def decks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for var in ("VOCAB_TUI_DECKS", "VOCAB_TUI_LANG"):
+        monkeypatch.delenv(var, raising=False)
+    folder = tmp_path / "decks"
+    write(folder, HEADER.replace("test", "clean") + card(), "a-clean.yaml")
+    write(folder, HEADER.replace("test", "warned") + card(term="open", example="Open it # now"), "b-warned.yaml")
+    return folder
+
+
+def test_check_prints_path_line_column_severity_message(decks: Path) -> None:
+    import re
+
+    result = invoke("decks", "check", str(decks))
+    assert result.exit_code == 0, result.output  # warnings only
+    [line] = result.stdout.splitlines()
+    match = re.match(LINE, line)
+    assert match and match["severity"] == "warning"
+    assert (match["path"], match["line"], match["column"]) == (str(decks / "b-warned.yaml"), "8", "22")
+    assert "2 files checked: 1 warning in 1 file" in result.stderr
+
+
+def test_strict_fails_on_warnings(decks: Path) -> None:
+    assert invoke("decks", "check", "--strict", str(decks / "a-clean.yaml")).exit_code == 0
+    result = invoke("decks", "check", "--strict", str(decks))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+
+
+def test_errors_fail_with_or_without_strict(decks: Path) -> None:
+    write(decks, HEADER.replace("test", "broken") + card(level="2"), "c-broken.yaml")
+    for args in ([], ["--strict"]):
+        result = invoke("decks", "check", *args, str(decks))
+        assert result.exit_code == 1
+        assert ": error: level '2'" in result.stdout
+
+
+@pytest.mark.parametrize("args", [["--format", "xml"], ["/no/such/deck.yaml"], ["--strikt"]])
+def test_a_wrong_command_line_exits_2(decks: Path, args: list[str]) -> None:
+    result = invoke("decks", "check", *args)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_json_output(decks: Path) -> None:
+    import json
+
+    write(decks, HEADER.replace("test", "broken") + card(level="2"), "c-broken.yaml")
+    result = invoke("decks", "check", "--format", "json", str(decks))
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert document["problems"] == [
+        {"path": str(decks / "b-warned.yaml"), "line": 8, "column": 22, "severity": "warning",
+         "code": "comment-cut", "message": document["problems"][0]["message"]},
+        {"path": str(decks / "c-broken.yaml"), "line": 9, "column": 12, "severity": "error",
+         "code": "bad-level", "message": document["problems"][1]["message"]},
+    ]
+    assert "'Open it'" in document["problems"][0]["message"]
+    assert document["summary"] == {"files": 3, "files_with_problems": 2, "errors": 1, "warnings": 1, "omitted": 0,
+                                   "limit_per_file": MAX_PER_FILE, "failed": True}
+
+
+def test_json_output_is_capped_per_file_too(decks: Path) -> None:
+    import json
+
+    write(decks, HEADER.replace("test", "many") + "".join(card(term=f"t{i}", example=f"T{i} # x")
+                                                           for i in range(60)), "c-many.yaml")
+    document = json.loads(invoke("decks", "check", "--format", "json", str(decks)).stdout)
+    assert len(document["problems"]) == 1 + MAX_PER_FILE
+    assert document["summary"]["warnings"] == 61 and document["summary"]["omitted"] == 10
+
+
+def test_check_with_no_path_checks_the_app_s_decks_and_their_ids(decks: Path) -> None:
+    write(decks, HEADER.replace("id: test", "id: spbe") + card(), "c-spbe.yaml")
+    result = invoke("decks", "check", "--decks", str(decks))
+    assert result.exit_code == 1
+    assert f"{decks / 'c-spbe.yaml'}:2:7: error: deck id 'spbe' is already used by" in result.stdout
+    assert "10 files checked" in result.stderr  # the seven bundled decks and the three here
+
+
+def test_messages_follow_the_interface_language(decks: Path) -> None:
+    write(decks, HEADER.replace("test", "tab") + "  - term: download\n\ttranslation: unduh\n", "c-tab.yaml")
+    result = invoke("decks", "check", "--lang", "id", str(decks))
+    set_language("en")
+    assert f"{decks / 'c-tab.yaml'}:6:1: error: baris 6 menjorok dengan tab" in result.stdout
+    assert ": warning: teks setelah ' #' dibaca sebagai komentar" in result.stdout  # severity words stay English
+    assert "3 berkas diperiksa: 1 kesalahan, 1 peringatan di 2 berkas" in result.stderr
+
+
+# -- decks new -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_new_writes_a_template_that_checks_clean(tmp_path: Path, lang: str) -> None:
+    result = invoke("decks", "new", "front-office", "--lang", lang, cwd=tmp_path)
+    set_language("en")
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "front-office.yaml"
+    text = path.read_text(encoding="utf-8")
+    report = lint_paths([path], [bundled_decks_dir(), tmp_path])
+    assert report.problems == []
+    loaded = load_decks([path])
+    assert [d.id for d in loaded.decks] == ["front-office"] and len(loaded.decks[0].cards) == 2
+    comments = [line for line in text.splitlines() if line.lstrip().startswith("#")]
+    assert len(comments) >= 20
+    assert all(not line.split("#")[0].strip() for line in comments)  # every comment on a line of its own
+    assert "A1, A2, B1, B2, C1, C2" in text and "phrasal verb" in text
+    words = ("Wajib", "Opsional") if lang == "id" else ("Required", "Optional")
+    assert all(word in text for word in words)
+
+
+def test_new_writes_to_the_given_file(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "mine.yaml"
+    target.parent.mkdir()
+    result = invoke("decks", "new", "mine", "-o", str(target))
+    assert result.exit_code == 0 and target.is_file()
+    assert f"vocab-tui decks check {target}" in result.stdout
+
+
+def test_new_never_overwrites(tmp_path: Path) -> None:
+    target = tmp_path / "mine.yaml"
+    target.write_text("my own work\n", encoding="utf-8")
+    result = invoke("decks", "new", "mine", "-o", str(target))
+    assert result.exit_code == 1
+    assert "already exists" in result.stderr
+    assert target.read_text(encoding="utf-8") == "my own work\n"
+
+
+@pytest.mark.parametrize("deck_id", ["My Deck", "deck!", "x-", "UPPER", "", "a--b"])
+def test_new_refuses_an_invalid_id(tmp_path: Path, deck_id: str) -> None:
+    result = invoke("decks", "new", deck_id, cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "is not a deck id" in result.stderr and "lowercase letters" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_into_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    result = invoke("decks", "new", "mine", "-o", str(tmp_path / "nope" / "mine.yaml"))
+    assert result.exit_code == 1 and "cannot write" in result.stderr and "Traceback" not in result.output
