@@ -148,6 +148,14 @@ def test_a_hash_that_cuts_nothing_is_not_reported(tmp_path: Path, text: str) -> 
     assert lint(write(tmp_path, text)) == []
 
 
+def test_a_byte_order_mark_at_the_start_moves_no_column(tmp_path: Path) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(("\ufeff" + HEADER + card(term="port", example="Open port 22 # and 80",
+                                                translation='"por\\eta"')).encode("utf-8"))
+    problems = lint(path)
+    assert [(p.code, p.line, p.column) for p in problems] == [("control-character", 6, 22), ("comment-cut", 8, 27)]
+
+
 # -- invisible characters and look-alike dashes ----------------------------------------------
 
 

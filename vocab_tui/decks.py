@@ -570,6 +570,8 @@ def inspect_deck(path: Path, raw: bytes | None = None) -> DeckCheck:
     text = _decode(path, raw, checker)
     if text is None:
         return failed()
+    # a byte order mark is not part of the text: the parser's marks do not count it, nor does an editor
+    text = text.removeprefix("\ufeff")
     checker.source = text
     try:
         if not _scan(text, checker):
