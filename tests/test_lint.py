@@ -198,6 +198,13 @@ def test_a_look_alike_dash_inside_a_translation_word_but_not_a_spaced_one(tmp_pa
     assert at(problem) == (6, 23, WARNING)
 
 
+def test_a_term_hidden_by_an_odd_character_gets_one_warning_for_the_character(tmp_path: Path) -> None:
+    text = (HEADER + card(term="e\u2011mail", example="Send an e-mail.")
+            + card(term="log\u00adin", example="Please login first.", part_of_speech="verb"))
+    problems = lint(write(tmp_path, text))
+    assert [(p.code, p.line) for p in problems] == [("look-alike-dash", 5), ("invisible-character", 9)]
+
+
 def test_dashes_in_sentences_are_typography_not_a_slip(tmp_path: Path) -> None:
     text = HEADER + card(example="Download the form \u2013 today.", extra="    notes: Istilah 2019\u20132024.\n")
     assert lint(write(tmp_path, text)) == []

@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
-from .decks import ERROR, WARNING, DeckCheck, Problem, deck_files, inspect_deck, read_deck_id, scalar_position
+from .decks import ERROR, WARNING, Card, DeckCheck, Problem, deck_files, inspect_deck, read_deck_id, scalar_position
 from .i18n import _
-from .modes import LOOK_ALIKES, cloze, example_uses_term
+from .modes import LOOK_ALIKES, cloze, example_uses_term, fold
 
 # The first problems of a file that are shown; the rest are counted. A hostile or badly broken
 # file (100,000 bad lines fit in the 1 MiB limit) must not flood an editor or a CI log.
@@ -232,6 +232,8 @@ def cloze_warnings(check: DeckCheck) -> list[Problem]:
                 warn("tags", _("the card is tagged '{tag}'; say in 'notes' why the example cannot hold the "
                                "term").format(tag=NO_CLOZE), "no-cloze-reason")
         elif not uses:
+            if _uses_term_seen_plainly(card):
+                continue
             warn("example", _("the term '{term}' does not occur in its example, so the cloze mode cannot blank it; "
                               "use the term in the example (a form such as 'submitted' for 'submit' counts), or tag "
                               "the card '{tag}' and say why in 'notes'").format(term=card.term, tag=NO_CLOZE),
@@ -240,6 +242,13 @@ def cloze_warnings(check: DeckCheck) -> list[Problem]:
             warn("example", _("the example uses the term '{term}' in two different forms, so one typed answer "
                               "cannot fill both gaps; use one form").format(term=card.term), "cloze-two-forms")
     return problems
+
+
+def _uses_term_seen_plainly(card: Card) -> bool:
+    """True when the example holds the term once invisible characters and look-alike dashes are made
+    plain: then the character warning says what is wrong, and a no-cloze warning would only mislead."""
+    plain = replace(card, term=fold(card.term), example=fold(card.example))
+    return plain != card and example_uses_term(plain)
 
 
 def _character(char: str) -> str:
