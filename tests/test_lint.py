@@ -589,7 +589,8 @@ def test_new_writes_a_template_that_checks_clean(tmp_path: Path, lang: str) -> N
     comments = [line for line in text.splitlines() if line.lstrip().startswith("#")]
     assert len(comments) >= 20
     assert all(not line.split("#")[0].strip() for line in comments)  # every comment on a line of its own
-    assert "A1, A2, B1, B2, C1, C2" in text and "phrasal verb" in text
+    said = " ".join(line.strip().lstrip("#").strip() for line in comments)  # comments wrap over lines
+    assert "A1, A2, B1, B2, C1, C2" in said and "phrasal verb" in said
     words = ("Wajib", "Opsional") if lang == "id" else ("Required", "Optional")
     assert all(word in text for word in words)
 
@@ -622,3 +623,12 @@ def test_new_refuses_an_invalid_id(tmp_path: Path, deck_id: str) -> None:
 def test_new_into_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     result = invoke("decks", "new", "mine", "-o", str(tmp_path / "nope" / "mine.yaml"))
     assert result.exit_code == 1 and "cannot write" in result.stderr and "Traceback" not in result.output
+
+
+def test_the_template_fits_an_80_column_editor(tmp_path: Path) -> None:
+    for lang in ("id", "en"):
+        result = invoke("decks", "new", f"deck-{lang}", "--lang", lang, cwd=tmp_path)
+        set_language("en")
+        assert result.exit_code == 0
+        lines = (tmp_path / f"deck-{lang}.yaml").read_text(encoding="utf-8").splitlines()
+        assert max(len(line) for line in lines) <= 79, max(lines, key=len)

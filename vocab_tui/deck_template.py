@@ -7,7 +7,7 @@ import textwrap
 from .decks import LEVELS, PARTS_OF_SPEECH
 from .i18n import _
 
-_WIDTH = 96
+_WIDTH = 79  # readable in an 80-column terminal editor
 
 
 def deck_template(deck_id: str) -> str:
@@ -51,13 +51,13 @@ def deck_template(deck_id: str) -> str:
                  "meanings with '; '."), 4)
         + "    translation: unduh; mengunduh\n"
         + note(_("Required. A plain-English definition that does not use the term itself."), 4)
-        + "    definition: To copy a file from the internet or a server to your own computer.\n"
+        + "    definition: To copy a file from the internet to your own computer.\n"
         + note(_("Required. An English sentence that uses the term: the cloze mode blanks it out (a form such as "
                  "'downloaded' counts too). If no sentence can hold the term, tag the card no-cloze and say why "
                  "in 'notes'."), 4)
-        + "    example: Please download the application form from the city website.\n"
+        + "    example: Please download the form from the city website.\n"
         + note(_("Optional. The example in Indonesian."), 4)
-        + "    example_translation: Silakan unduh formulir permohonan dari situs web pemerintah kota.\n"
+        + "    example_translation: Silakan unduh formulir dari situs web pemerintah kota.\n"
         + note(_("Optional. The part of speech, one of: {parts}.").format(parts=parts), 4)
         + "    part_of_speech: verb\n"
         + note(_("Optional. The CEFR level of the term, one of {levels}: A1 and A2 for beginners, B1 and B2 "
@@ -77,7 +77,7 @@ def deck_template(deck_id: str) -> str:
         + "    term: OTP\n"
         + "    acronym_of: one-time password\n"
         + "    translation: kata sandi sekali pakai\n"
-        + "    definition: A code that works for one login only, usually sent to a phone by text message.\n"
+        + "    definition: A code that works for one login only, often sent by SMS.\n"
         + "    example: Enter the OTP that was sent to your phone.\n"
         + "    example_translation: Masukkan OTP yang dikirim ke ponsel Anda.\n"
         + "    part_of_speech: noun\n"
