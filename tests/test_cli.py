@@ -16,7 +16,7 @@ from vocab_tui.i18n import set_language
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = REPO_ROOT / "tests" / "fixtures"
-PROBLEM_LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<column>\d+): (?P<message>.+)$")
+PROBLEM_LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning): (?P<message>.+)$")
 
 GOOD_DECK = (
     "deck:\n"
@@ -95,7 +95,7 @@ def test_decks_check_broken_folder_prints_one_line_per_problem(broken_folder: Pa
     assert "'term' must be text" in parsed[0]["message"]
     assert "level 'D1'" in parsed[1]["message"]
     # the summary goes to stderr, so stdout stays machine-readable
-    assert "2 files checked: 2 problems in 1 file" in result.stderr
+    assert "2 files checked: 2 errors in 1 file" in result.stderr
 
 
 def test_decks_check_a_single_file(broken_folder: Path) -> None:
@@ -393,8 +393,8 @@ def folder_with_a_pipe(tmp_path: Path) -> Path:
 def test_decks_check_skips_a_named_pipe(folder_with_a_pipe: Path) -> None:
     proc = run_with_timeout(["-m", "vocab_tui", "decks", "check", str(folder_with_a_pipe)])
     assert proc.returncode == 1, proc.stderr
-    assert proc.stdout.splitlines() == [f"{folder_with_a_pipe / 'x.yaml'}:1:1: not a regular file (a named pipe); skipped"]
-    assert "2 files checked: 1 problem in 1 file" in proc.stderr
+    assert proc.stdout.splitlines() == [f"{folder_with_a_pipe / 'x.yaml'}:1:1: error: not a regular file (a named pipe); skipped"]
+    assert "2 files checked: 1 error in 1 file" in proc.stderr
 
 
 def test_decks_check_given_the_pipe_itself(folder_with_a_pipe: Path) -> None:

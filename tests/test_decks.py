@@ -280,7 +280,7 @@ def test_unbalanced_bracket_is_a_yaml_error_with_its_position(tmp_path: Path) ->
 
 def test_tab_indentation_is_a_yaml_error_with_its_position(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER + "  - term: download\n\ttranslation: unduh\n")
-    assert_one(problems_of(path), path, 6, 1, "not valid YAML", "tab")
+    assert_one(problems_of(path), path, 6, 1, "indented with a tab", "spaces")
 
 
 def test_control_character_is_reported_at_its_line_and_column(tmp_path: Path) -> None:

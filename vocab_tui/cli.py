@@ -31,18 +31,6 @@ if TYPE_CHECKING:
 
 
 # Deferred: YAML and the deck loader load only for the commands that read decks, not for `--help`.
-def check_deck(path: Path) -> Any:
-    from .decks import check_deck as check
-
-    return check(path)
-
-
-def deck_files(paths: list[Path]) -> list[Path]:
-    from .decks import deck_files as files
-
-    return files(paths)
-
-
 def load_decks(paths: list[Path], **kwargs: Any) -> Any:
     from .decks import load_decks as load
 
@@ -166,6 +154,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "vocab_tui.commands.export",
     "vocab_tui.commands.deck_import",
     "vocab_tui.commands.anki",
+    "vocab_tui.commands.deck_lint",
 )
 
 
@@ -191,29 +180,6 @@ def build_cli(config: Config | None = None) -> click.Group:
     @main.group(help=_("Check and list vocabulary decks."))
     def decks() -> None:
         pass
-
-    @decks.command("check", help=_("Check deck files; prints path:line:column: message for each problem."))
-    @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-    @common_options
-    @click.pass_context
-    def decks_check(ctx: click.Context, paths: tuple[Path, ...], db: Path | None,
-                    deck_dirs: tuple[Path, ...], lang: str | None) -> None:
-        obj = command_settings(ctx, db, deck_dirs, lang)
-        files = deck_files(list(paths) or all_deck_dirs(obj))
-        problems = []
-        for path in files:
-            problems.extend(check_deck(path)[1])
-        for problem in problems:
-            echo(str(problem))
-        bad = len({p.path for p in problems})
-        summary = ngettext("{n} file checked", "{n} files checked", len(files)).format(n=len(files))
-        if problems:
-            summary += ": " + ngettext("{n} problem", "{n} problems", len(problems)).format(n=len(problems))
-            summary += " " + ngettext("in {n} file", "in {n} files", bad).format(n=bad)
-        else:
-            summary += ": " + _("no problems")
-        echo(summary, err=True)
-        sys.exit(1 if problems else 0)
 
     @decks.command("list", help=_("List the decks that load, with their card counts."))
     @common_options

@@ -20,6 +20,7 @@ import yaml
 from .i18n import N_, _
 from .paths import bundled_decks_dir  # noqa: F401  (where it always was, for callers)
 from .text import control_characters, describe_character, visible
+from .yaml_messages import yaml_error
 
 try:  # the C loader is several times faster; both are safe loaders
     _Loader: type = yaml.CSafeLoader
@@ -124,14 +125,24 @@ class Deck:
         return raw is not None and hashlib.sha256(raw).hexdigest() != self.content_hash
 
 
+ERROR = "error"  # the app skips the file
+WARNING = "warning"  # the deck loads, but something in it is probably not what the trainer meant
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
-    """Something wrong in a deck file, at a 1-based line and column."""
+    """Something wrong in a deck file, at a 1-based line and column (in characters).
+
+    `severity` is ERROR (the app skips the file) or WARNING; `code` is a stable name for the kind
+    of problem (`duplicate-deck-id`, `comment-cut`...), the same in every language, for tools.
+    """
 
     path: str
     line: int
     column: int
     message: str
+    severity: str = ERROR
+    code: str = "invalid"
 
     def __post_init__(self) -> None:
         # Messages quote deck text; whoever shows one must never send a control code to a terminal.
@@ -139,6 +150,14 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{visible(self.path)}:{self.line}:{self.column}: {self.message}"
+
+    def formatted(self) -> str:
+        """`path:line:column: severity: message`, as compilers write it (editors and CI read it)."""
+        return f"{visible(self.path)}:{self.line}:{self.column}: {self.severity}: {self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"path": self.path, "line": self.line, "column": self.column, "severity": self.severity,
+                "code": self.code, "message": self.message}
 
 
 @dataclass
@@ -156,6 +175,11 @@ class LoadResult:
     @property
     def skipped(self) -> list[str]:
         return sorted({p.path for p in self.problems})
+
+
+def is_valid_id(text: str) -> bool:
+    """True for a deck or card id: lowercase letters and digits, joined by single '-', '_' or '.'."""
+    return bool(_ID_RE.match(text))
 
 
 def slugify(text: str) -> str:
@@ -207,11 +231,11 @@ def read_deck_file(path: Path) -> tuple[bytes | None, Problem | None]:
     or never end), and at most MAX_DECK_BYTES of them, so a wrong file costs bounded time and memory.
     """
 
-    def problem(message: str) -> tuple[None, Problem]:
-        return None, Problem(str(path), 1, 1, message)
+    def problem(message: str, code: str = "special-file") -> tuple[None, Problem]:
+        return None, Problem(str(path), 1, 1, message, code=code)
 
     def unreadable(err: OSError) -> tuple[None, Problem]:
-        return problem(_("cannot read the file: {reason}").format(reason=err.strerror or err))
+        return problem(_("cannot read the file: {reason}").format(reason=err.strerror or err), "unreadable")
 
     try:
         info = os.stat(path)  # follows links; never opens, so a named pipe cannot block here
@@ -220,7 +244,7 @@ def read_deck_file(path: Path) -> tuple[bytes | None, Problem | None]:
     if not stat.S_ISREG(info.st_mode):
         return problem(_("not a regular file ({kind}); skipped").format(kind=_file_kind(info.st_mode)))
     if info.st_size > MAX_DECK_BYTES:
-        return problem(_too_big(info.st_size))
+        return problem(_too_big(info.st_size), "file-too-big")
     try:
         # O_NONBLOCK: if the file was swapped for a named pipe since the stat, opening it
         # returns at once instead of waiting for a writer; fstat below then refuses it.
@@ -245,7 +269,7 @@ def read_deck_file(path: Path) -> tuple[bytes | None, Problem | None]:
         os.close(fd)
     raw = b"".join(chunks)
     if len(raw) > MAX_DECK_BYTES:
-        return problem(_too_big(None))
+        return problem(_too_big(None), "file-too-big")
     return raw, None
 
 
@@ -256,27 +280,30 @@ class _Checker:
         self.path = path
         self.problems: list[Problem] = []
         self.source = ""  # the decoded file, to point at the exact character of a problem
+        self.deck_id_node: yaml.Node | None = None
+        self.header_nodes: dict[str, yaml.Node] = {}
+        self.card_nodes: dict[int, dict[str, yaml.Node]] = {}  # card position -> key -> value node
 
-    def add(self, node_or_mark: yaml.Node | yaml.Mark | None, message: str) -> None:
+    def add(self, node_or_mark: yaml.Node | yaml.Mark | None, message: str, code: str) -> None:
         mark = getattr(node_or_mark, "start_mark", node_or_mark)
         line = mark.line + 1 if mark is not None else 1
         column = mark.column + 1 if mark is not None else 1
-        self.problems.append(Problem(str(self.path), line, column, message))
+        self.problems.append(Problem(str(self.path), line, column, message, code=code))
 
     def mapping(self, node: yaml.Node, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
         if not isinstance(node, yaml.MappingNode):
-            self.add(node, _("{what} must be a mapping of keys to values").format(what=what))
+            self.add(node, _("{what} must be a mapping of keys to values").format(what=what), "not-a-mapping")
             return None
         result: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                self.add(key_node, _("a key must be a plain word, like 'term', not a list or a mapping"))
+                self.add(key_node, _("a key must be a plain word, like 'term', not a list or a mapping"), "bad-key")
                 continue
             key = str(key_node.value)
             if self.control_character(key_node, key, _("a key")):
                 continue
             if key in result:
-                self.add(key_node, _("duplicate key '{key}' (each key may appear once)").format(key=key))
+                self.add(key_node, _("duplicate key '{key}' (each key may appear once)").format(key=key), "duplicate-key")
                 continue
             result[key] = (key_node, value_node)
         return result
@@ -297,17 +324,18 @@ class _Checker:
                     if close
                     else _("known keys: {keys}").format(keys=", ".join(known))
                 )
-                self.add(key_node, _("unknown key '{key}' in {what}; {hint}").format(key=key, what=what, hint=hint))
+                self.add(key_node, _("unknown key '{key}' in {what}; {hint}").format(key=key, what=what, hint=hint),
+                         "unknown-key")
         for key in required:
             if key not in items:
-                self.add(where, _("{what} is missing the required key '{key}'").format(what=what, key=key))
+                self.add(where, _("{what} is missing the required key '{key}'").format(what=what, key=key), "missing-key")
 
     def foreign_tag(self, node: yaml.Node, key: str) -> bool:
         """Report YAML tags such as !!python/object: decks are plain data."""
         if node.tag.startswith("tag:yaml.org,2002:") and "python" not in node.tag:
             return False
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-        self.add(node, _("'{key}' uses the YAML tag {tag}, which decks may not use; remove it").format(key=key, tag=tag))
+        self.add(node, _("'{key}' uses the YAML tag {tag}, which decks may not use; remove it").format(key=key, tag=tag), "yaml-tag")
         return True
 
     def text(self, node: yaml.Node, key: str, *, allow_number: bool = False) -> str | None:
@@ -317,24 +345,27 @@ class _Checker:
             if node.tag == _STR or (allow_number and node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")):
                 value = node.value.strip()
                 if not value:
-                    self.add(node, _("'{key}' is empty; write a value or remove the key").format(key=key))
+                    self.add(node, _("'{key}' is empty; write a value or remove the key").format(key=key),
+                             "empty-value")
                     return None
                 if self.control_character(node, key, f"'{key}'", allow="\n" if key in MULTILINE_KEYS else ""):
                     return None
                 return value
             kind = _TYPE_NAMES.get(node.tag, node.tag)
             if node.tag == "tag:yaml.org,2002:null":
-                self.add(node, _("'{key}' is empty; write a value or remove the key").format(key=key))
+                self.add(node, _("'{key}' is empty; write a value or remove the key").format(key=key),
+                         "empty-value")
             else:
                 self.add(
                     node,
                     _("'{key}' must be text, not {kind}; put it in quotes: \"{value}\"").format(
                         key=key, kind=_(kind), value=node.value
                     ),
+                    "wrong-type",
                 )
             return None
         kind = _("a list") if isinstance(node, yaml.SequenceNode) else _("a mapping")
-        self.add(node, _("'{key}' must be text, not {kind}").format(key=key, kind=kind))
+        self.add(node, _("'{key}' must be text, not {kind}").format(key=key, kind=kind), "wrong-type")
         return None
 
     def control_character(self, node: yaml.ScalarNode, key: str, what: str, allow: str = "") -> bool:
@@ -351,6 +382,7 @@ class _Checker:
             return False
         lead = len(raw) - len(raw.lstrip())
         char = kept[found[0]]
+        code = {"\n": "line-break", "\t": "tab-character"}.get(char, "control-character")
         if char == "\n":
             message = _("{what} must be one line; remove the line break (only {fields} may have several lines)").format(
                 what=what, fields=", ".join(MULTILINE_KEYS)
@@ -365,40 +397,44 @@ class _Checker:
                 "(in double quotes, look for an escape such as \\e, \\a or \\x1b)"
             ).format(what=what, code=describe_character(char))
         line, column = self.position(node, lead + found[0])
-        self.problems.append(Problem(str(self.path), line, column, message))
+        self.problems.append(Problem(str(self.path), line, column, message, code=code))
         return True
 
     def position(self, node: yaml.ScalarNode, index: int) -> tuple[int, int]:
-        """The 1-based line and column of character `index` of a scalar's value in the file.
-
-        Exact for one-line plain and quoted scalars and for `|` blocks; otherwise the scalar's start.
-        """
-        start, end = node.start_mark, node.end_mark
-        fallback = (start.line + 1, start.column + 1)
-        if node.style in (None, "", "'", '"') and start.line == end.line:
-            offset = _source_offset(self.source[start.index : end.index], node.style, index)
-            return fallback if offset is None else (start.line + 1, start.column + 1 + offset)
-        if node.style == "|":
-            value = node.value
-            line_in_value = value.count("\n", 0, index)
-            line_start = value.rfind("\n", 0, index) + 1
-            line_end = value.find("\n", index)
-            value_line = value[line_start : line_end if line_end >= 0 else len(value)]
-            source_lines = self.source.split("\n", start.line + line_in_value + 2)
-            number = start.line + 1 + line_in_value  # the block's text starts below its '|'
-            if number < len(source_lines) and source_lines[number].rstrip("\r").endswith(value_line):
-                indent = len(source_lines[number].rstrip("\r")) - len(value_line)
-                return number + 1, indent + (index - line_start) + 1
-        return fallback
+        return scalar_position(self.source, node, index)
 
     def tags(self, node: yaml.Node, key: str) -> tuple[str, ...]:
         if self.foreign_tag(node, key):
             return ()
         if not isinstance(node, yaml.SequenceNode):
-            self.add(node, _("'{key}' must be a list, like [spbe, security]").format(key=key))
+            self.add(node, _("'{key}' must be a list, like [spbe, security]").format(key=key), "wrong-type")
             return ()
         values = [self.text(item, key) for item in node.value]
         return tuple(v for v in values if v)
+
+
+def scalar_position(source: str, node: yaml.ScalarNode, index: int) -> tuple[int, int]:
+    """The 1-based line and column of character `index` of a scalar's value in the file `source`.
+
+    Exact for one-line plain and quoted scalars and for `|` blocks; otherwise the scalar's start.
+    """
+    start, end = node.start_mark, node.end_mark
+    fallback = (start.line + 1, start.column + 1)
+    if node.style in (None, "", "'", '"') and start.line == end.line:
+        offset = _source_offset(source[start.index : end.index], node.style, index)
+        return fallback if offset is None else (start.line + 1, start.column + 1 + offset)
+    if node.style == "|":
+        value = node.value
+        line_in_value = value.count("\n", 0, index)
+        line_start = value.rfind("\n", 0, index) + 1
+        line_end = value.find("\n", index)
+        value_line = value[line_start : line_end if line_end >= 0 else len(value)]
+        source_lines = source.split("\n", start.line + line_in_value + 2)
+        number = start.line + 1 + line_in_value  # the block's text starts below its '|'
+        if number < len(source_lines) and source_lines[number].rstrip("\r").endswith(value_line):
+            indent = len(source_lines[number].rstrip("\r")) - len(value_line)
+            return number + 1, indent + (index - line_start) + 1
+    return fallback
 
 
 def _source_offset(body: str, style: str | None, index: int) -> int | None:
@@ -437,6 +473,7 @@ def _scan(text: str, checker: _Checker) -> bool:
                     _("'*{name}' is a YAML alias; decks may not use aliases: write the value out in full").format(
                         name=event.anchor
                     ),
+                    "yaml-alias",
                 )
                 return False
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
@@ -446,6 +483,7 @@ def _scan(text: str, checker: _Checker) -> bool:
                         event.start_mark,
                         _("the file nests lists and mappings more than {limit} levels deep; a deck needs "
                           "four (file, cards, card, tags)").format(limit=MAX_DEPTH),
+                        "too-deep",
                     )
                     return False
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
@@ -471,39 +509,70 @@ def _decode(path: Path, raw: bytes, checker: _Checker) -> str | None:
                 _("the file is not UTF-8 text (byte 0x{byte:02x}); save it as UTF-8").format(
                     byte=raw[err.start]
                 ),
+                code="not-utf8",
             )
         )
         return None
 
 
+@dataclass
+class DeckCheck:
+    """One deck file read and validated, with what a linter needs to point into it.
+
+    `deck` is None when `problems` holds an error (the app skips the file). `cards` are the cards
+    that could be built even so, `card_nodes` maps a card's position to its keys' value nodes,
+    `deck_id` / `deck_id_node` the header's id and its node, `header_nodes` the header's value nodes,
+    `text` the decoded file ("" when it could not be read or decoded), `root` its node tree (None when
+    it could not be parsed).
+    """
+
+    path: Path
+    deck: Deck | None
+    problems: list[Problem]
+    text: str = ""
+    deck_id: str | None = None
+    deck_id_node: yaml.Node | None = None
+    cards: list[Card] = field(default_factory=list)
+    card_nodes: dict[int, dict[str, yaml.Node]] = field(default_factory=dict)
+    header_nodes: dict[str, yaml.Node] = field(default_factory=dict)
+    root: yaml.Node | None = None
+
+
 def check_deck(path: Path, raw: bytes | None = None) -> tuple[Deck | None, list[Problem]]:
     """Load and validate one deck file; return the deck (None if any problem) and all problems."""
+    result = inspect_deck(path, raw)
+    return result.deck, result.problems
+
+
+def inspect_deck(path: Path, raw: bytes | None = None) -> DeckCheck:
+    """Read (unless `raw` is given), parse and validate one deck file; never raises for its content."""
     path = Path(path)
     checker = _Checker(path)
+
+    def failed() -> DeckCheck:
+        return DeckCheck(path, None, sorted(checker.problems), checker.source)
+
     if raw is None:
         raw, problem = read_deck_file(path)
         if raw is None:
-            return None, [problem] if problem else []
+            return DeckCheck(path, None, [problem] if problem else [])
     if len(raw) > MAX_DECK_BYTES:
-        checker.add(None, _too_big(len(raw)))
-        return None, checker.problems
+        checker.add(None, _too_big(len(raw)), "file-too-big")
+        return failed()
     text = _decode(path, raw, checker)
     if text is None:
-        return None, checker.problems
+        return failed()
+    # a byte order mark is not part of the text: the parser's marks do not count it, nor does an editor
+    text = text.removeprefix("\ufeff")
     checker.source = text
     try:
         if not _scan(text, checker):
-            return None, checker.problems
+            return failed()
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        reason = err.problem or err.context or "invalid YAML"
-        if err.context and err.context_mark and err.problem_mark:
-            reason += " " + _("({context} at line {line}, column {column})").format(
-                context=err.context, line=err.context_mark.line + 1, column=err.context_mark.column + 1
-            )
-        checker.add(mark, _("not valid YAML: {reason}").format(reason=reason))
-        return None, checker.problems
+        line, column, message, code = yaml_error(text, err)
+        checker.problems.append(Problem(str(path), line, column, message, code=code))
+        return failed()
     except yaml.reader.ReaderError as err:
         before = text[: err.position]
         line = before.count("\n") + 1
@@ -511,30 +580,35 @@ def check_deck(path: Path, raw: bytes | None = None) -> tuple[Deck | None, list[
         checker.problems.append(
             Problem(str(path), line, column,
                     _("character {code} is not allowed in YAML; delete it (it is often pasted in from a word processor)")
-                    .format(code=f"U+{err.character:04X}" if isinstance(err.character, int) else repr(err.character)))
+                    .format(code=f"U+{err.character:04X}" if isinstance(err.character, int) else repr(err.character)),
+                    code="bad-character")
         )
-        return None, checker.problems
+        return failed()
     except yaml.YAMLError as err:
-        checker.add(None, _("not valid YAML: {reason}").format(reason=" ".join(str(err).split())))
-        return None, checker.problems
+        checker.add(None, _("not valid YAML: {reason}").format(reason=" ".join(str(err).split())), "yaml-syntax")
+        return failed()
     if root is None:
-        checker.add(None, _("the file is empty; a deck needs a 'deck:' header and a 'cards:' list"))
-        return None, checker.problems
+        checker.add(None, _("the file is empty; a deck needs a 'deck:' header and a 'cards:' list"), "empty-file")
+        return failed()
     top = checker.mapping(root, _("the file"))
     if top is None:
-        return None, checker.problems
+        found = failed()
+        found.root = root
+        return found
     checker.check_keys(top, ("deck", "cards"), ("deck", "cards"), root, _("the file"))
 
     header: dict[str, object] = {}
     if "deck" in top:
         header = _check_header(checker, top["deck"][1])
-    deck_id = header.get("id") if isinstance(header.get("id"), str) else "deck"
+    deck_id = header.get("id") if isinstance(header.get("id"), str) else None
     cards: list[Card] = []
     if "cards" in top:
-        cards = _check_cards(checker, top["cards"][1], str(deck_id))
+        cards = _check_cards(checker, top["cards"][1], str(deck_id or "deck"))
+    found = DeckCheck(path, None, sorted(checker.problems), text, deck_id, checker.deck_id_node, cards,
+                      checker.card_nodes, checker.header_nodes, root)
     if checker.problems:
-        return None, sorted(checker.problems)
-    deck = Deck(
+        return found
+    found.deck = Deck(
         id=str(header["id"]),
         title=str(header["title"]),
         description=str(header.get("description") or ""),
@@ -546,7 +620,7 @@ def check_deck(path: Path, raw: bytes | None = None) -> tuple[Deck | None, list[
         path=path,
         content_hash=hashlib.sha256(raw).hexdigest(),
     )
-    return deck, []
+    return found
 
 
 def _check_header(checker: _Checker, node: yaml.Node) -> dict[str, object]:
@@ -563,12 +637,16 @@ def _check_header(checker: _Checker, node: yaml.Node) -> dict[str, object]:
         else:
             header[key] = checker.text(value, key, allow_number=key == "version")
     deck_id = header.get("id")
+    checker.header_nodes = {key: value for key, (_k, value) in items.items()}
+    if "id" in items:
+        checker.deck_id_node = items["id"][1]
     if isinstance(deck_id, str) and not _ID_RE.match(deck_id):
         checker.add(
             items["id"][1],
             _("deck id '{id}' may use only lowercase letters, digits and dashes, like 'office-english'").format(
                 id=deck_id
             ),
+            "bad-deck-id",
         )
     for key, expected in (("language", "en"), ("translation_language", "id")):
         value = header.get(key)
@@ -578,16 +656,17 @@ def _check_header(checker: _Checker, node: yaml.Node) -> dict[str, object]:
                 _("'{key}' must be '{expected}' in this version of the deck format").format(
                     key=key, expected=expected
                 ),
+                "bad-language",
             )
     return header
 
 
 def _check_cards(checker: _Checker, node: yaml.Node, deck_id: str) -> list[Card]:
     if not isinstance(node, yaml.SequenceNode):
-        checker.add(node, _("'cards' must be a list of cards, each starting with '- term:'"))
+        checker.add(node, _("'cards' must be a list of cards, each starting with '- term:'"), "wrong-type")
         return []
     if not node.value:
-        checker.add(node, _("'cards' is empty; a deck needs at least one card"))
+        checker.add(node, _("'cards' is empty; a deck needs at least one card"), "no-cards")
     cards: list[Card] = []
     seen_ids: dict[str, int] = {}
     seen_terms: dict[str, int] = {}
@@ -597,19 +676,18 @@ def _check_cards(checker: _Checker, node: yaml.Node, deck_id: str) -> list[Card]
         if items is None:
             continue
         checker.check_keys(items, CARD_KEYS, CARD_KEYS_REQUIRED, card_node, what)
+        checker.card_nodes[position] = {key: value for key, (_k, value) in items.items()}
         values: dict[str, object] = {}
         for key, (_k, value) in items.items():
             if key not in CARD_KEYS:
                 continue
+            if key == "level" and isinstance(value, yaml.ScalarNode) and value.tag in _NOT_A_LEVEL:
+                _bad_level(checker, value, value.value)  # `level: 2` is a number to YAML, and no level
+                continue
             values[key] = checker.tags(value, key) if key == "tags" else checker.text(value, key)
         level = values.get("level")
         if isinstance(level, str) and level.upper() not in LEVELS:
-            checker.add(
-                items["level"][1],
-                _("level '{level}' is not a CEFR level; use one of {levels}").format(
-                    level=level, levels=", ".join(LEVELS)
-                ),
-            )
+            _bad_level(checker, items["level"][1], level)
         pos = values.get("part_of_speech")
         if isinstance(pos, str) and pos not in PARTS_OF_SPEECH:
             close = difflib.get_close_matches(pos, PARTS_OF_SPEECH, n=1)
@@ -617,6 +695,7 @@ def _check_cards(checker: _Checker, node: yaml.Node, deck_id: str) -> list[Card]
             checker.add(
                 items["part_of_speech"][1],
                 _("unknown part of speech '{value}'; {hint}").format(value=pos, hint=hint),
+                "bad-part-of-speech",
             )
         term = values.get("term")
         card_id = values.get("id") or (slugify(term) if isinstance(term, str) else None)
@@ -624,6 +703,7 @@ def _check_cards(checker: _Checker, node: yaml.Node, deck_id: str) -> list[Card]
             checker.add(
                 items["id"][1],
                 _("card id '{id}' may use only lowercase letters, digits and dashes").format(id=values["id"]),
+                "bad-card-id",
             )
         term_repeats = isinstance(term, str) and term.casefold() in seen_terms
         if isinstance(card_id, str):
@@ -634,6 +714,7 @@ def _check_cards(checker: _Checker, node: yaml.Node, deck_id: str) -> list[Card]
                     _("duplicate card id '{id}' (card {first} has it too); give one of them an 'id:'").format(
                         id=card_id, first=seen_ids[card_id]
                     ),
+                    "duplicate-card-id",
                 )
             elif card_id not in seen_ids:
                 seen_ids[card_id] = position + 1
@@ -645,6 +726,7 @@ def _check_cards(checker: _Checker, node: yaml.Node, deck_id: str) -> list[Card]
                     _("duplicate term '{term}' (card {first} has it too)").format(
                         term=term, first=seen_terms[folded]
                     ),
+                    "duplicate-term",
                 )
             else:
                 seen_terms[folded] = position + 1
@@ -670,9 +752,86 @@ def _check_cards(checker: _Checker, node: yaml.Node, deck_id: str) -> list[Card]
     return cards
 
 
+_NOT_A_LEVEL = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool")
+
+
+def _bad_level(checker: _Checker, node: yaml.Node, level: str) -> None:
+    """A level the loader does not take (it takes A1 to C2, in either case), with the nearest ones."""
+    level = level.strip()
+    if level[-1:] in ("1", "2"):
+        near = [f"{letter}{level[-1]}" for letter in "ABC"]
+    elif level[:1].upper() in ("A", "B", "C"):
+        near = [f"{level[0].upper()}1", f"{level[0].upper()}2"]
+    else:
+        near = []
+    hint = " " + _("(did you mean one of {levels}?)").format(levels=", ".join(near)) if near else ""
+    checker.add(
+        node,
+        _("level '{level}' is not a CEFR level; use one of {levels}").format(level=level, levels=", ".join(LEVELS))
+        + hint,
+        "bad-level",
+    )
+
+
 def _opt(values: dict[str, object], key: str) -> str | None:
     value = values.get(key)
     return value if isinstance(value, str) else None
+
+
+def read_deck_id(path: Path) -> str | None:
+    """The `id` in the `deck:` header of a file, read from the start of its event stream; None if none.
+
+    Far cheaper than `check_deck` when only the id matters (the header comes first); nothing else
+    of the file is checked.
+    """
+    raw, _problem = read_deck_file(path)
+    if raw is None:
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    loader = _Loader(text)
+    try:
+        for expected in (yaml.StreamStartEvent, yaml.DocumentStartEvent, yaml.MappingStartEvent):
+            if not isinstance(loader.get_event(), expected):
+                return None
+        while not loader.check_event(yaml.MappingEndEvent):
+            key = loader.get_event()
+            if not isinstance(key, yaml.ScalarEvent):
+                return None
+            if key.value != "deck":
+                _skip_value(loader)
+                continue
+            if not isinstance(loader.get_event(), yaml.MappingStartEvent):
+                return None
+            while not loader.check_event(yaml.MappingEndEvent):
+                name = loader.get_event()
+                if not isinstance(name, yaml.ScalarEvent):
+                    return None
+                if name.value == "id":
+                    value = loader.get_event()
+                    return value.value if isinstance(value, yaml.ScalarEvent) else None
+                _skip_value(loader)
+            return None
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return None
+
+
+def _skip_value(loader: yaml.BaseLoader) -> None:
+    """Consume the events of one value (an alias is one event: nothing is expanded)."""
+    depth = 0
+    while True:
+        event = loader.get_event()
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+        if depth == 0:
+            return
 
 
 def load_decks(paths: list[Path], known: dict[str, tuple[str, str]] | None = None) -> LoadResult:
@@ -709,6 +868,7 @@ def load_decks(paths: list[Path], known: dict[str, tuple[str, str]] | None = Non
                     _("deck id '{id}' is already used by {other}; this file was skipped").format(
                         id=deck_id, other=owner[deck_id]
                     ),
+                    code="duplicate-deck-id",
                 )
             )
             continue

@@ -222,6 +222,22 @@ def _word_pattern(word: str, part_of_speech: str | None) -> str:
     return "(?:" + "|".join(re.escape(form) for form in _word_forms(word, part_of_speech)) + ")"
 
 
+def _term_matches(card: Card) -> list[re.Match[str]]:
+    """Every place the term (in any form the cloze accepts, any case) stands in the card's example."""
+    words = card.term.rstrip(".?!").split()
+    if not words:
+        return []
+    joiner = r"((?:\s+[\w'’]+){0,2}?\s+|[\s-]+)" if card.part_of_speech == "phrasal verb" else r"([\s-]+)"
+    pattern = r"(?<![\w-])" + joiner.join(f"({_word_pattern(w, card.part_of_speech)})" for w in words)
+    pattern += r"(?![\w-])"
+    return list(re.finditer(pattern, card.example, flags=re.IGNORECASE))
+
+
+def example_uses_term(card: Card) -> bool:
+    """True when the example holds the term in a form the cloze mode can blank ('submitted' for 'submit')."""
+    return bool(_term_matches(card))
+
+
 def cloze(card: Card) -> Cloze | None:
     """Blank the term (or its inflected form) wherever it stands in the card's example.
 
@@ -229,13 +245,7 @@ def cloze(card: Card) -> Cloze | None:
     could not fill both gaps). A phrasal verb may be split by its object ("call you back"):
     each part gets its own blank.
     """
-    words = card.term.rstrip(".?!").split()
-    if not words:
-        return None
-    joiner = r"((?:\s+[\w'’]+){0,2}?\s+|[\s-]+)" if card.part_of_speech == "phrasal verb" else r"([\s-]+)"
-    pattern = r"(?<![\w-])" + joiner.join(f"({_word_pattern(w, card.part_of_speech)})" for w in words)
-    pattern += r"(?![\w-])"
-    matches = list(re.finditer(pattern, card.example, flags=re.IGNORECASE))
+    matches = _term_matches(card)
     if not matches:
         return None
     pieces: list[str] = []
