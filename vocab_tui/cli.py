@@ -21,7 +21,8 @@ from . import cli_texts
 from .clock import SystemClock, local_timezone
 from .config import Config, ConfigError, load_config
 from .crash import CRASH_EXIT_CODE, INTERRUPTED_EXIT_CODE, Crash, command_outline, write_report
-from .decks import check_deck, deck_files, load_decks
+from .decks import WARNING, LoadResult, check_deck, deck_files, load_decks, orphaned_progress
+from .models import DeckInfo
 from .i18n import LANGUAGES, _, detect_language, ngettext, set_language
 from .paths import default_db_path, deck_dirs
 from .store import DuplicateLearner, Store, StoreError
@@ -173,10 +174,18 @@ def build_cli(config: Config | None = None) -> click.Group:
         obj = command_settings(ctx, db, deck_dirs, lang)
         files = deck_files(list(paths) or all_deck_dirs(obj))
         problems = []
+        checked = []
         for path in files:
-            problems.extend(check_deck(path)[1])
+            deck, found = check_deck(path)
+            problems.extend(found)
+            checked += [deck] if deck is not None else []
+        problems += _orphan_warnings(obj, checked)
+        warnings = [p for p in problems if p.severity == WARNING]
         for problem in problems:
             echo(str(problem))
+        problems = [p for p in problems if p.severity != WARNING]
+        if warnings:
+            echo(ngettext("{n} warning", "{n} warnings", len(warnings)).format(n=len(warnings)), err=True)
         bad = len({p.path for p in problems})
         summary = ngettext("{n} file checked", "{n} files checked", len(files)).format(n=len(files))
         if problems:
@@ -192,11 +201,14 @@ def build_cli(config: Config | None = None) -> click.Group:
     @click.pass_context
     def decks_list(ctx: click.Context, db: Path | None, deck_dirs: tuple[Path, ...], lang: str | None) -> None:
         obj = command_settings(ctx, db, deck_dirs, lang)
-        result = load_decks(all_deck_dirs(obj))
+        result, stored = _load_known(obj)
         rows = [(d.id, d.title, str(len(d.cards)), str(d.path)) for d in result.decks]
+        rows += [(i.id, i.title, str(i.card_count), path) for i, path in stored]
+        order = {deck_id: n for n, deck_id in enumerate(result.deck_ids)}
+        rows.sort(key=lambda row: order.get(row[0], len(order)))
         print_table([_("ID"), _("TITLE"), _("CARDS"), _("FILE")], rows)
-        total = sum(len(d.cards) for d in result.decks)
-        echo(ngettext("{n} deck", "{n} decks", len(result.decks)).format(n=len(result.decks))
+        total = sum(int(row[2]) for row in rows)
+        echo(ngettext("{n} deck", "{n} decks", len(rows)).format(n=len(rows))
               + ", " + ngettext("{n} card", "{n} cards", total).format(n=total))
         report_skipped(result.problems)
 
@@ -246,6 +258,49 @@ def build_cli(config: Config | None = None) -> click.Group:
     for module in COMMAND_MODULES:
         importlib.import_module(module).register(main, config)
     return main
+
+
+def _load_known(obj: dict[str, Any]) -> tuple[LoadResult, list[tuple[DeckInfo, str]]]:
+    """Load the decks, parsing only files the database (when it exists) does not hold with the same content.
+
+    Returns the load result (its `decks` are the files parsed) and, for each unchanged file, the
+    stored deck (title, active card count) with its path.
+    """
+    path = db_path(obj)
+    if not path.is_file():
+        return load_decks(all_deck_dirs(obj)), []
+    try:
+        store = Store(path, command_clock(obj))
+    except StoreError:  # not usable here: every file is parsed, as without a database
+        return load_decks(all_deck_dirs(obj)), []
+    try:
+        with store.explained():
+            known = store.deck_sources()
+            result = load_decks(all_deck_dirs(obj), known=known)
+            parsed = {d.id for d in result.decks}
+            infos = {i.id: i for i in store.decks([d for d in result.deck_ids if d not in parsed])}
+    except StoreError:
+        store.close()
+        return load_decks(all_deck_dirs(obj)), []
+    store.close()
+    paths = {deck_id: source for source, (_hash, deck_id) in known.items()}
+    return result, [(infos[d], paths[d]) for d in result.deck_ids if d in infos]
+
+
+def _orphan_warnings(obj: dict[str, Any], decks: list) -> list:
+    """Progress a deck edit would leave behind, from the database (--db or the default) when it exists."""
+    path = db_path(obj)
+    if not decks or not path.is_file():
+        return []
+    store = open_store(obj)
+    try:
+        with store.explained():
+            return [w for deck in decks for w in orphaned_progress(deck, store.card_progress(deck.id))]
+    except StoreError as err:
+        fail(str(err))
+        raise  # unreachable: fail exits
+    finally:
+        store.close()
 
 
 def all_deck_dirs(obj: dict[str, Any]) -> list[Path]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from .i18n import N_, _
+from .i18n import N_, _, ngettext
 from .text import control_characters, describe_character, visible
 
 try:  # the C loader is several times faster; both are safe loaders
@@ -57,6 +57,7 @@ CARD_KEYS = (
     "ipa",
     "notes",
     "acronym_of",
+    "replaces",
 )
 # Fields that may hold line breaks (e.g. a `|` block); every other field is one line.
 MULTILINE_KEYS = ("description", "definition", "example", "example_translation", "notes")
@@ -98,6 +99,8 @@ class Card:
     ipa: str | None = None
     notes: str | None = None
     acronym_of: str | None = None
+    # Ids this card had before (renamed cards): the sync moves their progress to this card.
+    replaces: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,21 +127,29 @@ class Deck:
         return raw is not None and hashlib.sha256(raw).hexdigest() != self.content_hash
 
 
+ERROR, WARNING = "error", "warning"
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
-    """Something wrong in a deck file, at a 1-based line and column."""
+    """Something wrong in a deck file, at a 1-based line and column.
+
+    An error keeps the file from loading; a warning (`severity` WARNING) does not.
+    """
 
     path: str
     line: int
     column: int
     message: str
+    severity: str = field(default=ERROR, compare=False)
 
     def __post_init__(self) -> None:
         # Messages quote deck text; whoever shows one must never send a control code to a terminal.
         object.__setattr__(self, "message", visible(self.message))
 
     def __str__(self) -> str:
-        return f"{visible(self.path)}:{self.line}:{self.column}: {self.message}"
+        kind = _("warning") + ": " if self.severity == WARNING else ""
+        return f"{visible(self.path)}:{self.line}:{self.column}: {kind}{self.message}"
 
 
 @dataclass
@@ -597,6 +608,7 @@ def _check_cards(checker: _Checker, node: yaml.Node, deck_id: str) -> list[Card]
     if not node.value:
         checker.add(node, _("'cards' is empty; a deck needs at least one card"))
     cards: list[Card] = []
+    replaces_at: dict[str, yaml.Node | None] = {}
     seen_ids: dict[str, int] = {}
     seen_terms: dict[str, int] = {}
     for position, card_node in enumerate(node.value):
@@ -609,7 +621,7 @@ def _check_cards(checker: _Checker, node: yaml.Node, deck_id: str) -> list[Card]
         for key, (_k, value) in items.items():
             if key not in CARD_KEYS:
                 continue
-            values[key] = checker.tags(value, key) if key == "tags" else checker.text(value, key)
+            values[key] = checker.tags(value, key) if key in ("tags", "replaces") else checker.text(value, key)
         level = values.get("level")
         if isinstance(level, str) and level.upper() not in LEVELS:
             checker.add(
@@ -673,9 +685,62 @@ def _check_cards(checker: _Checker, node: yaml.Node, deck_id: str) -> list[Card]
                     ipa=_opt(values, "ipa"),
                     notes=_opt(values, "notes"),
                     acronym_of=_opt(values, "acronym_of"),
+                    replaces=tuple(values.get("replaces") or ()),  # type: ignore[arg-type]
                 )
             )
+            replaces_at[card_id] = items["replaces"][1] if "replaces" in items else None
+    _check_replaces(checker, cards, replaces_at)
     return cards
+
+
+def _check_replaces(checker: _Checker, cards: list[Card], where: dict[str, yaml.Node | None]) -> None:
+    """`replaces` names old ids: well-formed, not the card's own, not an active card's, claimed once."""
+    active = {card.id for card in cards}
+    claimed: dict[str, str] = {}
+    for card in cards:
+        node = where.get(card.id)
+        items = node.value if isinstance(node, yaml.SequenceNode) else []
+        for index, old in enumerate(card.replaces):
+            at = items[index] if index < len(items) else node
+            if not _ID_RE.match(old):
+                checker.add(at, _("'replaces' names card ids; '{id}' is not one (lowercase letters, digits and "
+                                  "dashes)").format(id=old))
+            elif old == card.id:
+                checker.add(at, _("card '{id}' cannot replace itself; remove '{id}' from its 'replaces'").format(
+                    id=old))
+            elif old in active:
+                checker.add(at, _("'{old}' is still a card of this deck, so card '{id}' cannot replace it; "
+                                  "remove the old card or the 'replaces' entry").format(old=old, id=card.id))
+            elif old in claimed:
+                checker.add(at, _("'{old}' is already replaced by card '{other}'; progress can move to one card "
+                                  "only").format(old=old, other=claimed[old]))
+            else:
+                claimed[old] = card.id
+
+
+def orphaned_progress(deck: Deck, progress: dict[str, int]) -> list[Problem]:
+    """Warnings for cards with progress that the deck no longer has and no card `replaces`.
+
+    `progress` maps a stored card id of this deck to how many learners have progress on it (see
+    `Store.card_progress`). Such a card is retired when the deck is synced: its history is kept
+    but no longer used, and it comes back only if the card is put back under the same id.
+    """
+    kept = {card.id for card in deck.cards} | {old for card in deck.cards for old in card.replaces}
+    return [
+        Problem(
+            str(deck.path), 1, 1,
+            ngettext(
+                "card '{id}' is gone from deck '{deck}' but {n} learner has progress on it; put it back, or if it "
+                "was renamed add 'replaces: [{id}]' to the new card",
+                "card '{id}' is gone from deck '{deck}' but {n} learners have progress on it; put it back, or if "
+                "it was renamed add 'replaces: [{id}]' to the new card",
+                learners,
+            ).format(id=card_id, deck=deck.id, n=learners),
+            WARNING,
+        )
+        for card_id, learners in sorted(progress.items())
+        if learners and card_id not in kept
+    ]
 
 
 def _opt(values: dict[str, object], key: str) -> str | None:

@@ -49,6 +49,7 @@ class StoredCard:
 
     pk: int
     card: Card
+    retired: bool = False  # gone from its deck file: kept with its history, never scheduled
 
 
 @dataclass(frozen=True)

@@ -229,12 +229,16 @@ class StudySession:
 
     def next_card(self) -> StudyCard | None:
         """Move to the next card to show, or None when the session has nothing left now."""
-        picked = self._pick()
-        if picked is None:
-            self.current = None
-            return None
-        pk, state = picked
-        self._show(self._prepare(self.store.card(pk), state))
+        while True:
+            picked = self._pick()
+            if picked is None:
+                self.current = None
+                return None
+            pk, state = picked
+            stored = self.store.card(pk)
+            if not stored.retired:  # a deck reloaded during the session may have retired it: skip it
+                break
+        self._show(self._prepare(stored, state))
         return self.current
 
     def _show(self, card: StudyCard) -> None:
