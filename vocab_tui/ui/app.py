@@ -264,6 +264,8 @@ class VocabApp(App[None]):
                  lambda: self._open_from_home("browse")),
                 (_("Settings"), _("Daily limits, desired retention, study mode"),
                  lambda: self._open_from_home("settings")),
+                (_("Reload decks"), _("Read the deck files again after a trainer changed them"),
+                 lambda: self._open_from_home("reload")),
             ]
         commands += [
             (_("Switch profile"), _("Choose another learner"), self.action_switch_profile),

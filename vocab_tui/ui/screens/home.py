@@ -12,6 +12,7 @@ from textual.widgets import Footer
 from ...i18n import N_, _, ngettext
 from ...models import DeckCounts
 from ...progress import home_counts, next_change
+from ...store import StoreError
 from ..safe import DataTable, Static
 from .base import VocabScreen
 
@@ -31,6 +32,7 @@ class HomeScreen(VocabScreen):
         Binding("t", "stats", N_("Statistics"), id="home.stats"),
         Binding("s", "settings", N_("Settings"), id="home.settings"),
         Binding("p", "profiles", N_("Switch profile"), id="home.profiles", show=False),
+        Binding("r", "reload", N_("Reload decks"), id="home.reload", show=False),
         # Not on the bottom line, which is full at 80 columns; listed in help (?) and the guide.
         Binding("u,ctrl+z", "undo", N_("Undo last answer"), id="home.undo", show=False),
     ]
@@ -179,6 +181,36 @@ class HomeScreen(VocabScreen):
         from .settings import SettingsScreen
 
         self.app.push_screen(SettingsScreen())
+
+    def action_reload(self) -> None:
+        """Load the deck files again (a trainer changed one) and say what changed."""
+        app = self.vocab
+        try:
+            report = app.workspace.reload()
+        except StoreError as err:
+            self.notify(str(err), title=_("Could not reload the decks"), severity="error", markup=False)
+            return
+        titles = {info.id: info.title for info in app.store.decks()}
+
+        def named(ids: list[str]) -> str:
+            return ", ".join(titles.get(deck_id, deck_id) for deck_id in ids)
+
+        lines = []
+        if report.added:
+            lines.append(ngettext("{n} deck added: {names}", "{n} decks added: {names}",
+                                  len(report.added)).format(n=len(report.added), names=named(report.added)))
+        if report.updated:
+            lines.append(ngettext("{n} deck updated: {names}", "{n} decks updated: {names}",
+                                  len(report.updated)).format(n=len(report.updated), names=named(report.updated)))
+        if report.removed:
+            lines.append(ngettext("{n} deck no longer loaded: {names}", "{n} decks no longer loaded: {names}",
+                                  len(report.removed)).format(n=len(report.removed), names=named(report.removed)))
+        if not lines:
+            lines.append(_("No deck has changed."))
+        self.notify("\n".join(lines), title=_("Decks reloaded"), timeout=8, markup=False)
+        if report.skipped:
+            app.announce_skipped_decks()
+        self.refresh_counts()
 
     def action_profiles(self) -> None:
         from .profile import ProfileScreen
