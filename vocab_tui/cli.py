@@ -139,6 +139,7 @@ def report_skipped(problems: list) -> None:
 # its commands to `main` or to one of its groups (`main.commands["decks"]`). Each keeps its heavy imports
 # (spreadsheets, the web server) inside its commands, so that `--help` stays fast.
 COMMAND_MODULES: tuple[str, ...] = (
+    "vocab_tui.commands.report",
 )
 
 

@@ -52,9 +52,10 @@ from .schema import (
     SCHEMA_VERSION,
     new_review_id,
 )
+from .terms import TermsMixin
 
 
-class Store(LearnersMixin, DecksMixin, ReviewsMixin, CountsMixin, StoreBase):
+class Store(LearnersMixin, DecksMixin, ReviewsMixin, CountsMixin, TermsMixin, StoreBase):
     """The one SQLite file of an office, through sqlite-utils; each concern's queries live in its own module."""
 
 
