@@ -6,6 +6,7 @@ and it reports every problem in a file rather than stopping at the first.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import hashlib
 import os
@@ -716,6 +717,35 @@ def _check_replaces(checker: _Checker, cards: list[Card], where: dict[str, yaml.
                                   "only").format(old=old, other=claimed[old]))
             else:
                 claimed[old] = card.id
+
+
+def problems_by_card(path: Path) -> tuple[dict[int, list[Problem]], list[Problem]]:
+    """The problems of a deck file (`check_deck`), grouped by the card they are in.
+
+    Returns {card position (0-based, as `Card.position`): its problems} and the problems outside
+    any card (the header, the file as a whole, or a file that is not valid YAML).
+    """
+    _deck, problems = check_deck(path)
+    starts: list[int] = []
+    raw, _problem = read_deck_file(path)
+    try:
+        text = raw.decode("utf-8") if raw is not None else ""
+        root = yaml.compose(text, Loader=_Loader) if text and _scan(text, _Checker(path)) else None
+    except (UnicodeDecodeError, yaml.YAMLError):
+        root = None
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if getattr(key, "value", None) == "cards" and isinstance(value, yaml.SequenceNode):
+                starts = [item.start_mark.line + 1 for item in value.value]
+    by_card: dict[int, list[Problem]] = {}
+    rest: list[Problem] = []
+    for problem in problems:
+        index = bisect.bisect_right(starts, problem.line) - 1
+        if index >= 0 and problem.line > 1:
+            by_card.setdefault(index, []).append(problem)
+        else:
+            rest.append(problem)
+    return by_card, rest
 
 
 def orphaned_progress(deck: Deck, progress: dict[str, int]) -> list[Problem]:

@@ -189,6 +189,18 @@ class DecksMixin(StoreBase):
             retired=row["retired_at"] is not None,
         )
 
+    def deck_cards(self, deck_id: str) -> list[StoredCard]:
+        """The active cards of a deck, in the deck file's order."""
+        rows = self.db.query(
+            "SELECT * FROM cards WHERE deck_id = ? AND retired_at IS NULL ORDER BY position", [deck_id]
+        )
+        return [self._stored_card(row) for row in rows]
+
+    def deck_source(self, deck_id: str) -> str | None:
+        """The file a stored deck was last loaded from (None for an unknown deck)."""
+        row = self.db.execute("SELECT source FROM decks WHERE id = ?", [deck_id]).fetchone()
+        return row[0] if row else None
+
     # -- browsing -----------------------------------------------------------------------------
 
     def search_cards(self, query: str, deck_ids: list[str], limit: int = 100) -> list[StoredCard]:

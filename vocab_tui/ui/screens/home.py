@@ -33,6 +33,9 @@ class HomeScreen(VocabScreen):
         Binding("s", "settings", N_("Settings"), id="home.settings"),
         Binding("p", "profiles", N_("Switch profile"), id="home.profiles", show=False),
         Binding("r", "reload", N_("Reload decks"), id="home.reload", show=False),
+        # For trainers and managers only (check_action).
+        Binding("v", "preview", N_("Preview deck"), id="home.preview", show=False),
+        Binding("k", "terms", N_("Hardest terms"), id="home.terms", show=False),
         # Not on the bottom line, which is full at 80 columns; listed in help (?) and the guide.
         Binding("u,ctrl+z", "undo", N_("Undo last answer"), id="home.undo", show=False),
     ]
@@ -60,6 +63,8 @@ class HomeScreen(VocabScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "undo":
             return self.vocab.can_take_back()
+        if action in ("preview", "terms"):
+            return self.vocab.is_trainer()
         return True
 
     def action_undo(self) -> None:
@@ -211,6 +216,25 @@ class HomeScreen(VocabScreen):
         if report.skipped:
             app.announce_skipped_decks()
         self.refresh_counts()
+
+    def action_preview(self) -> None:
+        """Trainers: page through the chosen deck (the first one when all are chosen) as learners see it."""
+        from .preview import PreviewScreen
+
+        deck_ids = self.chosen_decks()
+        if deck_ids and self.vocab.is_trainer():
+            self.app.push_screen(PreviewScreen(deck_ids[0]))
+
+    def action_terms(self) -> None:
+        """Trainers and managers: the hardest terms of the chosen deck (or of all)."""
+        from .terms import TermsScreen
+
+        if not self.vocab.is_trainer():
+            return
+        deck_ids = self.chosen_decks()
+        one = deck_ids[0] if len(deck_ids) == 1 else None
+        title = next((d.title for d in self.counts.decks if d.deck_id == one), "") if one else ""
+        self.app.push_screen(TermsScreen(one, title))
 
     def action_profiles(self) -> None:
         from .profile import ProfileScreen
