@@ -4,8 +4,9 @@
     python bench/bench_terms.py --learners 3000      # the whole city, ~10M reviews (slow to build)
     python bench/bench_terms.py --db city.db         # reuse a database built before (kept with --keep)
 
-Prints median and worst times of the report (all decks; one deck; one unit since a date) and exits 1
-when a median misses the budget.
+Prints median and worst wall times (and the mean CPU time) of the report (the default period of 30
+days; one deck; one unit since a date; all time, which has no budget) and exits 1 when a median misses
+the budget.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from bench_core import populate, timed  # noqa: E402
 from vocab_tui.clock import FixedClock  # noqa: E402
 from vocab_tui.decks import bundled_decks_dir  # noqa: E402
 from vocab_tui.store import Store  # noqa: E402
-from vocab_tui.term_report import hardest_terms  # noqa: E402
+from vocab_tui.term_report import default_since, hardest_terms  # noqa: E402
 from vocab_tui.workspace import open_workspace  # noqa: E402
 
 BUDGET_MS = 2000
@@ -52,20 +53,27 @@ def main() -> int:
         store = Store(db, clock)
         reviews = store.db.execute("SELECT count(*) FROM reviews").fetchone()[0]
         print(f"{db.stat().st_size / 1e6:.0f} MB, {reviews:,} reviews")
-        cases = {
-            "all decks, top 20": lambda: hardest_terms(store, clock.tz, limit=20),
-            "one deck (spbe)": lambda: hardest_terms(store, clock.tz, deck_id="spbe", limit=20),
-            "one unit since a date": lambda: hardest_terms(store, clock.tz, unit="OPD 7", since=date(2026, 8, 1),
-                                                           limit=20),
+        month = default_since(clock.now(), clock.tz)
+        cases = {  # (budget applies, run)
+            "default: last 30 days": (True, lambda: hardest_terms(store, clock.tz, since=month, limit=20)),
+            "one deck, last 30 days": (True, lambda: hardest_terms(store, clock.tz, deck_id="spbe", since=month,
+                                                                  limit=20)),
+            "one unit since 1 August": (True, lambda: hardest_terms(store, clock.tz, unit="OPD 7",
+                                                                   since=date(2026, 8, 1), limit=20)),
+            "all time (--since all)": (False, lambda: hardest_terms(store, clock.tz, limit=20)),
         }
         failed = 0
-        for name, run in cases.items():
+        for name, (budgeted, run) in cases.items():
+            cpu_start = time.process_time()
             times = timed(run, args.repeat)
+            cpu = (time.process_time() - cpu_start) * 1000 / args.repeat
             median = statistics.median(times)
-            ok = median <= BUDGET_MS
+            ok = median <= BUDGET_MS or not budgeted
             failed += not ok
+            # CPU time beside wall time: on a shared machine the wall time mostly measures the neighbours
             print(f"{'ok  ' if ok else 'SLOW'} {name:<25} median {median:8.0f} ms  worst {max(times):8.0f} ms  "
-                  f"budget {BUDGET_MS} ms")
+                  f"cpu {cpu:8.0f} ms  "
+                  + (f"budget {BUDGET_MS} ms" if budgeted else "(no budget: reads the whole log)"))
         store.close()
     return 1 if failed else 0
 

@@ -102,14 +102,15 @@ def test_one_deck_one_unit_since_a_date(history, clock):
 def test_the_command_prints_table_csv_and_json(history, tmp_path):
     db = str(tmp_path / "v.db")
     run = CliRunner().invoke
-    table = run(build_cli(), ["report", "terms", "--db", db, "--deck", "office", "--lang", "en"])
+    table = run(build_cli(), ["report", "terms", "--db", db, "--deck", "office", "--since", "all", "--lang", "en"])
     assert table.exit_code == 0, table.output
     lines = table.output.splitlines()
     assert lines[0].split() == ["DECK", "CARD", "TERM", "LEARNERS", "ANSWERS", "LAPSE", "RATE", "FIRST", "AGAIN",
                                 "AVG", "SECONDS"]
     assert lines[1].split() == ["office", "word0", "word0", "3", "8", "50%", "67%", "4.2"]
     assert lines[3].split() == ["office", "word2", "word2", "1", "2", "-", "100%", "10.0"]
-    as_csv = run(build_cli(), ["report", "terms", "--db", db, "--format", "csv", "--unit", "Bappeda", "--lang", "en"])
+    as_csv = run(build_cli(), ["report", "terms", "--db", db, "--format", "csv", "--unit", "Bappeda", "--since", "ALL",
+                             "--lang", "en"])
     records = list(csv.DictReader(io.StringIO(as_csv.output)))
     assert [(r["deck"], r["card"], r["lapse_rate"], r["average_ms"]) for r in records] == [
         ("office", "word0", str(2 / 3), "3666.7"), ("office", "word1", str(1 / 3), "1600.0"),
@@ -122,3 +123,20 @@ def test_the_command_prints_table_csv_and_json(history, tmp_path):
         "first_again_share": 2 / 3, "average_ms": 4250.0}]
     bad = run(build_cli(), ["report", "terms", "--db", db, "--since", "1 November", "--lang", "en"])
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output
+
+
+def test_by_default_the_last_thirty_study_days(history, tmp_path, clock):
+    from vocab_tui.term_report import default_since
+
+    # 2026-11-02 09:00 WIB: today is 2 November, and 30 study days go back to 4 October
+    assert default_since(clock.now(), clock.tz) == date(2026, 10, 4)
+    early = datetime.fromisoformat("2026-11-01T20:59:00+00:00")  # 03:59 on 2 November: still 1 November's day
+    assert default_since(early, clock.tz) == date(2026, 10, 3)
+    result = CliRunner().invoke(build_cli(), ["report", "terms", "--db", str(tmp_path / "v.db"), "--format", "json",
+                                              "--lang", "en"])
+    # the command reads the real clock: the made-up answers of 2026 are long past or far ahead
+    cards = {(r["deck"], r["card"]) for r in json.loads(result.output)}
+    since = default_since(datetime.now().astimezone(), clock.tz)
+    expected = {(d, c) for d, c, *_rest, at, _ms in HISTORY if c != "word4"
+                and datetime.fromisoformat(at + "+00:00") >= day_began(since, clock.tz)}
+    assert cards == expected

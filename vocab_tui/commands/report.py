@@ -13,9 +13,12 @@ from ..i18n import _, ngettext
 from ..store import StoreError
 
 
-def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
+ALL_TIME = "all"
+
+
+def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | str | None:
+    if value is None or value.strip().lower() == ALL_TIME:
+        return value and ALL_TIME
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -34,23 +37,27 @@ def register(main: click.Group, config: Config) -> None:
                                     "that were Again, average time to answer."))
     @click.option("--deck", "deck_id", help=_("Only the cards of this deck (its id)."))
     @click.option("--unit", help=_("Only the answers of learners of this unit (OPD)."))
-    @click.option("--since", callback=_date, help=_("Only answers from this local date on (YYYY-MM-DD; a day starts at 4 a.m.)."))
+    @click.option("--since", callback=_date, help=_("Only answers from this local date on (YYYY-MM-DD; a day starts at 4 a.m.), or 'all'. "
+                         "Default: the last 30 days."))
     @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
                   help=_("At most this many cards."))
     @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
                   help=_("Output format."))
     @common_options
     @click.pass_context
-    def report_terms(ctx: click.Context, deck_id: str | None, unit: str | None, since: date | None, limit: int,
+    def report_terms(ctx: click.Context, deck_id: str | None, unit: str | None, since: date | str | None, limit: int,
                      fmt: str, db: Path | None, deck_dirs: tuple[Path, ...], lang: str | None) -> None:
         from .. import term_report
 
         obj = command_settings(ctx, db, deck_dirs, lang)
+        clock = command_clock(obj)
+        if since is None:
+            since = term_report.default_since(clock.now(), clock.tz)
         store = open_store(obj)
         try:
             with store.explained():
-                rows = term_report.hardest_terms(store, command_clock(obj).tz, deck_id=deck_id, unit=unit,
-                                                 since=since, limit=limit)
+                rows = term_report.hardest_terms(store, clock.tz, deck_id=deck_id, unit=unit,
+                                                 since=None if since == ALL_TIME else since, limit=limit)
         except StoreError as err:
             fail(str(err))
         finally:

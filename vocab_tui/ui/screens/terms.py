@@ -6,9 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer
 
-from ...i18n import N_, _
+from ...i18n import N_, _, ngettext
 from ...store import StoreError
-from ...term_report import hardest_terms, percent, seconds
+from ...term_report import DEFAULT_DAYS, default_since, hardest_terms, percent, seconds
 from ..safe import DataTable, Static
 from .base import VocabScreen
 
@@ -25,6 +25,7 @@ class TermsScreen(VocabScreen):
 
     def compose(self) -> ComposeResult:
         heading = _("Hardest terms") + (f" · {self.deck_title}" if self.deck_title else " · " + _("All decks"))
+        heading += " · " + ngettext("last {n} day", "last {n} days", DEFAULT_DAYS).format(n=DEFAULT_DAYS)
         yield Static(heading, id="topbar")
         yield DataTable(id="terms", cursor_type="row", zebra_stripes=True)
         yield Static(_("Lapse rate: answers Again while the card was in review, of all its answers in review. "
@@ -40,8 +41,10 @@ class TermsScreen(VocabScreen):
             table.add_column(name, key=key, width=max(width, len(name)))
         try:
             with app.store.explained():
-                rows = hardest_terms(app.store, app.clock.tz, deck_id=self.deck_id, limit=SHOWN,
-                                     day_starts_at=app.scheduler_settings.day_starts_at)
+                hour = app.scheduler_settings.day_starts_at
+                since = default_since(app.clock.now(), app.clock.tz, hour)
+                rows = hardest_terms(app.store, app.clock.tz, deck_id=self.deck_id, since=since, limit=SHOWN,
+                                     day_starts_at=hour)
         except StoreError as err:
             self.notify(str(err), title=_("Could not read the report"), severity="error", markup=False)
             rows = []
