@@ -50,6 +50,7 @@ class PreviewScreen(DrillScreen):
 
     def on_mount(self) -> None:
         app = self.vocab
+        self.query_one("#session-progress").display = False  # no session: nothing to progress through
         self.cards = app.store.deck_cards(self.deck_id)
         source = app.store.deck_source(self.deck_id)
         if source:
@@ -81,8 +82,6 @@ class PreviewScreen(DrillScreen):
         self.shown = prepare_card(stored, None, PREVIEW_MODES[self.mode_index],
                                   lambda: app.store.choice_candidates(stored, [self.deck_id], rng), rng)
         self.show_card()
-        hint = self.query_one("#drill-hint", Static)
-        hint.update(_("Preview: Space shows the answer · → next card · ← previous · M: next mode"))
         typed = self.query_one("#typed", Input)
         typed.disabled = True  # the keys are the preview's, not an answer's
         self.set_focus(None)
@@ -125,6 +124,8 @@ class PreviewScreen(DrillScreen):
                 self.show_options(chosen=right)
         else:
             super().watch_phase(phase)
+            self.query_one("#drill-hint", Static).update(
+                _("Preview: Space shows the answer · → next card · ← previous · M: next mode"))
 
     # -- keys --------------------------------------------------------------------------------------
 
