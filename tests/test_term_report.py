@@ -140,3 +140,15 @@ def test_by_default_the_last_thirty_study_days(history, tmp_path, clock):
     expected = {(d, c) for d, c, *_rest, at, _ms in HISTORY if c != "word4"
                 and datetime.fromisoformat(at + "+00:00") >= day_began(since, clock.tz)}
     assert cards == expected
+
+
+def test_a_period_is_read_as_a_range_of_review_ids_not_the_whole_log(history, clock):
+    """The report's cost follows its period (bench/bench_terms.py times it; here its plan is checked)."""
+    seen: list[str] = []
+    history.db.conn.set_trace_callback(seen.append)
+    hardest_terms(history, clock.tz, since=date(2026, 11, 1))
+    history.db.conn.set_trace_callback(None)
+    sql = next(s for s in seen if "GROUP BY r.card_pk" in s)
+    plan = [row[3] for row in history.db.conn.execute("EXPLAIN QUERY PLAN " + sql)]
+    assert any(line.startswith("SEARCH r USING INTEGER PRIMARY KEY (rowid>") for line in plan), plan
+    assert not any(line.startswith("SCAN r") for line in plan), plan

@@ -22,8 +22,8 @@ from .clock import SystemClock, local_timezone
 from .config import Config, ConfigError, load_config
 from .crash import CRASH_EXIT_CODE, INTERRUPTED_EXIT_CODE, Crash, command_outline, write_report
 from .decks import WARNING, LoadResult, check_deck, deck_files, load_decks, orphaned_progress
-from .models import DeckInfo
 from .i18n import LANGUAGES, _, detect_language, ngettext, set_language
+from .models import DeckInfo
 from .paths import default_db_path, deck_dirs
 from .store import DuplicateLearner, Store, StoreError
 from .text import visible
