@@ -293,13 +293,17 @@ def _orphan_warnings(obj: dict[str, Any], decks: list) -> list:
     path = db_path(obj)
     if not decks or not path.is_file():
         return []
-    store = open_store(obj)
+    try:  # the files are checked all the same: a database that cannot be read only loses this check
+        store = Store(path, command_clock(obj))
+    except StoreError as err:
+        echo(_("Warning: {message}; progress in it was not checked").format(message=err), err=True)
+        return []
     try:
         with store.explained():
             return [w for deck in decks for w in orphaned_progress(deck, store.card_progress(deck.id))]
     except StoreError as err:
-        fail(str(err))
-        raise  # unreachable: fail exits
+        echo(_("Warning: {message}; progress in it was not checked").format(message=err), err=True)
+        return []
     finally:
         store.close()
 
