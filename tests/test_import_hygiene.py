@@ -19,3 +19,17 @@ def test_domain_modules_import_without_textual():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_the_command_line_loads_no_yaml_sqlite_layer_or_scheduler_before_a_command_needs_them():
+    """`vocab-tui --help` and the command tree stay fast: decks, the store and FSRS load on first use."""
+    code = (
+        "import sys\n"
+        "from vocab_tui.cli import build_cli\n"
+        "build_cli()\n"
+        "heavy = ('yaml', 'sqlite_utils', 'fsrs', 'textual', 'vocab_tui.decks', 'vocab_tui.store.core', "
+        "'openpyxl', 'xlsxwriter', 'genanki', 'textual_serve', 'aiohttp')\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert out.stdout.strip() == ""

@@ -739,3 +739,32 @@ def test_undo_still_works_when_the_other_screen_studied_other_cards(two_screens,
     assert a.card_state(learner.id, mine.pk) is None
     assert [r["card_pk"] for r in review_rows(a)] == [pk_of(a, "word1")]
     assert stored_row(a, learner, pk_of(a, "word1")) == theirs
+
+
+def test_an_answer_graded_seconds_after_the_reveal_stays_the_cards_own_progress(office, clock):
+    """The grades are worked out when the answer is revealed; the learner presses one seconds later.
+
+    The card's last review is the moment of the answer, as the log keeps it: otherwise undo took
+    the answer for progress made on another screen and refused, and the card's next answer was
+    "rebased" as if studied elsewhere (both found by bench/load.py's log check).
+    """
+    learner = office.add_learner("Siti", "Diskominfo")
+    session = start(office, learner, clock)
+    card = session.next_card()
+    session.intervals()  # the answer is revealed: the four grades are worked out now
+    clock.advance(seconds=4)
+    first = session.answer(Rating.Again)
+    review = office.reviews(learner.id)[-1]
+    state = office.due_states(learner.id, ["office"], (State.Learning,), clock.now() + timedelta(days=1))
+    assert [iso(s.last_review) for s in state if s.card_id == card.pk] == [review["answered_at"]]
+    assert first.after.last_review == clock.now()
+
+    clock.advance(minutes=2)  # the learning step has passed: the same card again
+    while (again := session.next_card()) is not None and again.pk != card.pk:
+        session.answer(Rating.Good)
+    assert again is not None
+    session.intervals()
+    clock.advance(seconds=3)
+    assert not session.answer(Rating.Good).rebased
+    assert session.undo() is not None  # taken back, not refused as studied elsewhere
+    assert [r["id"] for r in office.reviews(learner.id)].count(first.review_id) == 1

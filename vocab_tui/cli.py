@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
@@ -21,12 +21,34 @@ from . import cli_texts
 from .clock import SystemClock, local_timezone
 from .config import Config, ConfigError, load_config
 from .crash import CRASH_EXIT_CODE, INTERRUPTED_EXIT_CODE, Crash, command_outline, write_report
-from .decks import WARNING, LoadResult, check_deck, deck_files, load_decks, orphaned_progress
 from .i18n import LANGUAGES, _, detect_language, ngettext, set_language
-from .models import DeckInfo
 from .paths import default_db_path, deck_dirs
-from .store import DuplicateLearner, Store, StoreError
+from .store import DuplicateLearner, StoreError  # the errors only: the store itself loads when a command opens it
 from .text import visible
+
+if TYPE_CHECKING:
+    from .decks import LoadResult
+    from .models import DeckInfo
+    from .store import Store
+
+
+# Deferred: YAML and the deck loader load only for the commands that read decks, not for `--help`.
+def check_deck(path: Path) -> Any:
+    from .decks import check_deck as check
+
+    return check(path)
+
+
+def deck_files(paths: list[Path]) -> list[Path]:
+    from .decks import deck_files as files
+
+    return files(paths)
+
+
+def load_decks(paths: list[Path], **kwargs: Any) -> Any:
+    from .decks import load_decks as load
+
+    return load(paths, **kwargs)
 
 
 def echo(message: str = "", err: bool = False, allow: str = "") -> None:
@@ -98,6 +120,7 @@ def db_path(obj: dict[str, Any]) -> Path:
 
 
 def open_store(obj: dict[str, Any]) -> Store:
+    from .store import Store
     try:
         store = Store(db_path(obj), command_clock(obj))
     except StoreError as err:
@@ -181,6 +204,8 @@ def build_cli(config: Config | None = None) -> click.Group:
             problems.extend(found)
             checked += [deck] if deck is not None else []
         problems += _orphan_warnings(obj, checked)
+        from .decks import WARNING
+
         warnings = [p for p in problems if p.severity == WARNING]
         for problem in problems:
             echo(str(problem))
@@ -267,6 +292,9 @@ def _load_known(obj: dict[str, Any]) -> tuple[LoadResult, list[tuple[DeckInfo, s
     Returns the load result (its `decks` are the files parsed) and, for each unchanged file, the
     stored deck (title, active card count) with its path.
     """
+    from .decks import load_decks
+    from .store import Store
+
     path = db_path(obj)
     if not path.is_file():
         return load_decks(all_deck_dirs(obj)), []
@@ -290,6 +318,9 @@ def _load_known(obj: dict[str, Any]) -> tuple[LoadResult, list[tuple[DeckInfo, s
 
 def _orphan_warnings(obj: dict[str, Any], decks: list) -> list:
     """Progress a deck edit would leave behind, from the database (--db or the default) when it exists."""
+    from .decks import orphaned_progress
+    from .store import Store
+
     path = db_path(obj)
     if not decks or not path.is_file():
         return []

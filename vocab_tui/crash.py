@@ -20,13 +20,10 @@ folder is created 0700 and each report 0600.
 from __future__ import annotations
 
 import os
-import platform
-import sqlite3
 import sys
 import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from platformdirs import user_log_path
@@ -127,6 +124,10 @@ def _type_name(error: BaseException) -> str:
 
 
 def _versions() -> list[str]:
+    import platform  # deferred: only a crash needs them, and every command imports this module
+    import sqlite3
+    from importlib import metadata
+
     lines = []
     for name in ("vocab-tui", *_LIBRARIES):
         try:

@@ -14,12 +14,12 @@ import re
 import stat
 import unicodedata
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import yaml
 
 from .i18n import N_, _, ngettext
+from .paths import bundled_decks_dir  # noqa: F401  (where it always was, for callers)
 from .text import control_characters, describe_character, visible
 
 try:  # the C loader is several times faster; both are safe loaders
@@ -175,14 +175,6 @@ def slugify(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug or hashlib.sha1(text.encode()).hexdigest()[:10]
-
-
-def bundled_decks_dir() -> Path:
-    """The decks that ship with the app (inside the wheel, or `decks/` in a checkout)."""
-    packaged = Path(str(resources.files("vocab_tui"))) / "_decks"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "decks"
 
 
 def deck_files(paths: list[Path]) -> list[Path]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from fsrs import Card as FSRSCard
+if TYPE_CHECKING:  # annotations only: the store's errors import this module, and start-up needs no YAML
+    from fsrs import Card as FSRSCard
 
-from .decks import Card
+    from .decks import Card
 
 NEW = 0  # review-log code for "the card had never been studied"; fsrs has no New state
 

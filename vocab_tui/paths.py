@@ -7,7 +7,16 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
-from .decks import bundled_decks_dir
+
+def bundled_decks_dir() -> Path:
+    """The decks that ship with the app (inside the wheel, or `decks/` in a checkout)."""
+    from importlib import resources
+
+    packaged = Path(str(resources.files("vocab_tui"))) / "_decks"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "decks"
+
 
 APP_NAME = "vocab-tui"
 

@@ -70,13 +70,15 @@ class Answered:
     """What an answer did: the card's new state, and whether it has just become a leech.
 
     `rebased` tells that the card had been studied on another screen after it was shown here:
-    the grade was applied to that newer progress instead of the state on screen.
+    the grade was applied to that newer progress instead of the state on screen. `review_id` is
+    the answer's row in the review log (committed before `answer` returns).
     """
 
     after: FSRSCard
     rating: Rating
     became_leech: bool = False
     rebased: bool = False
+    review_id: int | None = None
 
 
 @dataclass
@@ -328,7 +330,7 @@ class StudySession:
             and before.state == State.Review
             and saved.lapses >= self.settings.leech_threshold
         )
-        return Answered(after, rating, leech, saved.rebased)
+        return Answered(after, rating, leech, saved.rebased, saved.review_id)
 
     # -- taking back, suspending, burying -------------------------------------------------------
 

@@ -22,11 +22,12 @@ Opening a file is careful, because the file may not be ours and may be shared:
 
 from __future__ import annotations
 
+import importlib
 import sqlite3  # noqa: F401  (tests reach the connect function through this package)
+from typing import TYPE_CHECKING, Any
 
-from .cards import DecksMixin
-from .core import QUICK_CHECK_MAX_BYTES, StoreBase
-from .counts import CountsMixin
+# The errors are light (no SQLite layer, no YAML): commands import them to catch them, and `--help` must
+# stay fast. Everything else loads on first use (PEP 562), from the module that defines it.
 from .errors import (
     BUSY_TIMEOUT_MS,
     LOW_SPACE_BYTES,
@@ -42,21 +43,35 @@ from .errors import (
     database_error,
     same_person_key,
 )
-from .learners import LearnersMixin
-from .reviews import KEEP_FLAGS, ReviewsMixin, SavedAnswer
-from .schema import (
-    APPLICATION_ID,
-    MATURE_DAYS,
-    MIGRATIONS,
-    REVIEW_ID_RANDOM_BITS,
-    SCHEMA_VERSION,
-    new_review_id,
-)
-from .terms import TermsMixin
+
+if TYPE_CHECKING:
+    from .core import QUICK_CHECK_MAX_BYTES
+    from .database import Store
+    from .reviews import KEEP_FLAGS, SavedAnswer
+    from .schema import APPLICATION_ID, MATURE_DAYS, MIGRATIONS, REVIEW_ID_RANDOM_BITS, SCHEMA_VERSION, new_review_id
+
+_LAZY = {
+    "Store": "database",
+    "QUICK_CHECK_MAX_BYTES": "core",
+    "KEEP_FLAGS": "reviews",
+    "SavedAnswer": "reviews",
+    "APPLICATION_ID": "schema",
+    "MATURE_DAYS": "schema",
+    "MIGRATIONS": "schema",
+    "REVIEW_ID_RANDOM_BITS": "schema",
+    "SCHEMA_VERSION": "schema",
+    "new_review_id": "schema",
+}
 
 
-class Store(LearnersMixin, DecksMixin, ReviewsMixin, CountsMixin, TermsMixin, StoreBase):
-    """The one SQLite file of an office, through sqlite-utils; each concern's queries live in its own module."""
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        try:  # a module of the package: `store.core`
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 
 
 __all__ = [

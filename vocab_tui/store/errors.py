@@ -6,7 +6,10 @@ import errno
 import shutil
 from pathlib import Path
 
-from fsrs import Card as FSRSCard
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fsrs import Card as FSRSCard
 
 from ..i18n import _
 from ..models import (

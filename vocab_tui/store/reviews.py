@@ -6,7 +6,7 @@ import json
 import random
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from fsrs import Card as FSRSCard
@@ -179,6 +179,11 @@ class ReviewsMixin(StoreBase):
                         current,
                     )
                 answer = rebase(current)
+            # The card was last reviewed when it was answered, the moment the log keeps (`answered_at`), not
+            # when its grades were worked out (as the answer was revealed, often seconds before): otherwise
+            # the state would disagree with its log, and undo or the card's next answer would take it for
+            # progress made on another screen.
+            answer = replace(answer, after=replace(answer.after, last_review=answer.answered_at))
             lapses += _lapsed(answer.before, answer.rating)
             after = answer.after
             db.execute(
