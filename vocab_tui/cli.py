@@ -27,6 +27,8 @@ from .store import StoreError  # the errors only: the store itself loads when a 
 from .text import visible
 
 if TYPE_CHECKING:
+    from .decks import LoadResult
+    from .models import DeckInfo
     from .store import Store
 
 
@@ -155,6 +157,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "vocab_tui.commands.deck_import",
     "vocab_tui.commands.anki",
     "vocab_tui.commands.deck_lint",
+    "vocab_tui.commands.report",
 )
 
 
@@ -186,11 +189,14 @@ def build_cli(config: Config | None = None) -> click.Group:
     @click.pass_context
     def decks_list(ctx: click.Context, db: Path | None, deck_dirs: tuple[Path, ...], lang: str | None) -> None:
         obj = command_settings(ctx, db, deck_dirs, lang)
-        result = load_decks(all_deck_dirs(obj))
+        result, stored = _load_known(obj)
         rows = [(d.id, d.title, str(len(d.cards)), str(d.path)) for d in result.decks]
+        rows += [(i.id, i.title, str(i.card_count), path) for i, path in stored]
+        order = {deck_id: n for n, deck_id in enumerate(result.deck_ids)}
+        rows.sort(key=lambda row: order.get(row[0], len(order)))
         print_table([_("ID"), _("TITLE"), _("CARDS"), _("FILE")], rows)
-        total = sum(len(d.cards) for d in result.decks)
-        echo(ngettext("{n} deck", "{n} decks", len(result.decks)).format(n=len(result.decks))
+        total = sum(int(row[2]) for row in rows)
+        echo(ngettext("{n} deck", "{n} decks", len(rows)).format(n=len(rows))
               + ", " + ngettext("{n} card", "{n} cards", total).format(n=total))
         report_skipped(result.problems)
 
@@ -201,6 +207,36 @@ def build_cli(config: Config | None = None) -> click.Group:
     for module in COMMAND_MODULES:
         importlib.import_module(module).register(main, config)
     return main
+
+
+def _load_known(obj: dict[str, Any]) -> tuple[LoadResult, list[tuple[DeckInfo, str]]]:
+    """Load the decks, parsing only files the database (when it exists) does not hold with the same content.
+
+    Returns the load result (its `decks` are the files parsed) and, for each unchanged file, the
+    stored deck (title, active card count) with its path.
+    """
+    from .decks import load_decks
+    from .store import Store
+
+    path = db_path(obj)
+    if not path.is_file():
+        return load_decks(all_deck_dirs(obj)), []
+    try:
+        store = Store(path, command_clock(obj))
+    except StoreError:  # not usable here: every file is parsed, as without a database
+        return load_decks(all_deck_dirs(obj)), []
+    try:
+        with store.explained():
+            known = store.deck_sources()
+            result = load_decks(all_deck_dirs(obj), known=known)
+            parsed = {d.id for d in result.decks}
+            infos = {i.id: i for i in store.decks([d for d in result.deck_ids if d not in parsed])}
+    except StoreError:
+        store.close()
+        return load_decks(all_deck_dirs(obj)), []
+    store.close()
+    paths = {deck_id: source for source, (_hash, deck_id) in known.items()}
+    return result, [(infos[d], paths[d]) for d in result.deck_ids if d in infos]
 
 
 def all_deck_dirs(obj: dict[str, Any]) -> list[Path]:

@@ -6,6 +6,7 @@ and it reports every problem in a file rather than stopping at the first.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import hashlib
 import os
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from .i18n import N_, _
+from .i18n import N_, _, ngettext
 from .paths import bundled_decks_dir  # noqa: F401  (where it always was, for callers)
 from .text import control_characters, describe_character, visible
 from .yaml_messages import yaml_error
@@ -58,6 +59,7 @@ CARD_KEYS = (
     "ipa",
     "notes",
     "acronym_of",
+    "replaces",
 )
 # Fields that may hold line breaks (e.g. a `|` block); every other field is one line.
 MULTILINE_KEYS = ("description", "definition", "example", "example_translation", "notes")
@@ -99,6 +101,8 @@ class Card:
     ipa: str | None = None
     notes: str | None = None
     acronym_of: str | None = None
+    # Ids this card had before (renamed cards): the sync moves their progress to this card.
+    replaces: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -668,6 +672,7 @@ def _check_cards(checker: _Checker, node: yaml.Node, deck_id: str) -> list[Card]
     if not node.value:
         checker.add(node, _("'cards' is empty; a deck needs at least one card"), "no-cards")
     cards: list[Card] = []
+    replaces_at: dict[str, yaml.Node | None] = {}
     seen_ids: dict[str, int] = {}
     seen_terms: dict[str, int] = {}
     for position, card_node in enumerate(node.value):
@@ -684,7 +689,7 @@ def _check_cards(checker: _Checker, node: yaml.Node, deck_id: str) -> list[Card]
             if key == "level" and isinstance(value, yaml.ScalarNode) and value.tag in _NOT_A_LEVEL:
                 _bad_level(checker, value, value.value)  # `level: 2` is a number to YAML, and no level
                 continue
-            values[key] = checker.tags(value, key) if key == "tags" else checker.text(value, key)
+            values[key] = checker.tags(value, key) if key in ("tags", "replaces") else checker.text(value, key)
         level = values.get("level")
         if isinstance(level, str) and level.upper() not in LEVELS:
             _bad_level(checker, items["level"][1], level)
@@ -747,8 +752,11 @@ def _check_cards(checker: _Checker, node: yaml.Node, deck_id: str) -> list[Card]
                     ipa=_opt(values, "ipa"),
                     notes=_opt(values, "notes"),
                     acronym_of=_opt(values, "acronym_of"),
+                    replaces=tuple(values.get("replaces") or ()),  # type: ignore[arg-type]
                 )
             )
+            replaces_at[card_id] = items["replaces"][1] if "replaces" in items else None
+    _check_replaces(checker, cards, replaces_at)
     return cards
 
 
@@ -771,6 +779,86 @@ def _bad_level(checker: _Checker, node: yaml.Node, level: str) -> None:
         + hint,
         "bad-level",
     )
+
+
+def _check_replaces(checker: _Checker, cards: list[Card], where: dict[str, yaml.Node | None]) -> None:
+    """`replaces` names old ids: well-formed, not the card's own, not an active card's, claimed once."""
+    active = {card.id for card in cards}
+    claimed: dict[str, str] = {}
+    for card in cards:
+        node = where.get(card.id)
+        items = node.value if isinstance(node, yaml.SequenceNode) else []
+        for index, old in enumerate(card.replaces):
+            at = items[index] if index < len(items) else node
+            if not _ID_RE.match(old):
+                checker.add(at, _("'replaces' names card ids; '{id}' is not one (lowercase letters, digits and "
+                                  "dashes)").format(id=old), "bad-replaces")
+            elif old == card.id:
+                checker.add(at, _("card '{id}' cannot replace itself; remove '{id}' from its 'replaces'").format(
+                    id=old), "bad-replaces")
+            elif old in active:
+                checker.add(at, _("'{old}' is still a card of this deck, so card '{id}' cannot replace it; "
+                                  "remove the old card or the 'replaces' entry").format(old=old, id=card.id), "bad-replaces")
+            elif old in claimed:
+                checker.add(at, _("'{old}' is already replaced by card '{other}'; progress can move to one card "
+                                  "only").format(old=old, other=claimed[old]), "bad-replaces")
+            else:
+                claimed[old] = card.id
+
+
+def problems_by_card(path: Path) -> tuple[dict[int, list[Problem]], list[Problem]]:
+    """The problems of a deck file (`check_deck`), grouped by the card they are in.
+
+    Returns {card position (0-based, as `Card.position`): its problems} and the problems outside
+    any card (the header, the file as a whole, or a file that is not valid YAML).
+    """
+    _deck, problems = check_deck(path)
+    starts: list[int] = []
+    raw, _problem = read_deck_file(path)
+    try:
+        text = raw.decode("utf-8") if raw is not None else ""
+        root = yaml.compose(text, Loader=_Loader) if text and _scan(text, _Checker(path)) else None
+    except (UnicodeDecodeError, yaml.YAMLError):
+        root = None
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if getattr(key, "value", None) == "cards" and isinstance(value, yaml.SequenceNode):
+                starts = [item.start_mark.line + 1 for item in value.value]
+    by_card: dict[int, list[Problem]] = {}
+    rest: list[Problem] = []
+    for problem in problems:
+        index = bisect.bisect_right(starts, problem.line) - 1
+        if index >= 0 and problem.line > 1:
+            by_card.setdefault(index, []).append(problem)
+        else:
+            rest.append(problem)
+    return by_card, rest
+
+
+def orphaned_progress(deck: Deck, progress: dict[str, int]) -> list[Problem]:
+    """Warnings for cards with progress that the deck no longer has and no card `replaces`.
+
+    `progress` maps a stored card id of this deck to how many learners have progress on it (see
+    `Store.card_progress`). Such a card is retired when the deck is synced: its history is kept
+    but no longer used, and it comes back only if the card is put back under the same id.
+    """
+    kept = {card.id for card in deck.cards} | {old for card in deck.cards for old in card.replaces}
+    return [
+        Problem(
+            str(deck.path), 1, 1,
+            ngettext(
+                "card '{id}' is gone from deck '{deck}' but {n} learner has progress on it; put it back, or if it "
+                "was renamed add 'replaces: [{id}]' to the new card",
+                "card '{id}' is gone from deck '{deck}' but {n} learners have progress on it; put it back, or if "
+                "it was renamed add 'replaces: [{id}]' to the new card",
+                learners,
+            ).format(id=card_id, deck=deck.id, n=learners),
+            WARNING,
+            "orphaned-progress",
+        )
+        for card_id, learners in sorted(progress.items())
+        if learners and card_id not in kept
+    ]
 
 
 def _opt(values: dict[str, object], key: str) -> str | None:

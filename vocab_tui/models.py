@@ -51,6 +51,7 @@ class StoredCard:
 
     pk: int
     card: Card
+    retired: bool = False  # gone from its deck file: kept with its history, never scheduled
 
 
 @dataclass(frozen=True)
@@ -100,3 +101,35 @@ class CardFlags:
 
     suspended: bool = False
     buried_until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TermStats:
+    """How hard one card was for the learners who studied it (`Store.term_stats`).
+
+    `lapse_rate`: answers Again to the card while it was in review / answers while it was in review
+    (None without any). `first_again`: answers Again given while the card was new (each learner's first
+    answer) / answers given while it was new (None without any). `average_ms`: mean time to answer
+    over the answers with a recorded time (None without any).
+    """
+
+    card_pk: int
+    deck_id: str
+    card_id: str
+    term: str
+    translation: str
+    learners: int  # distinct learners who answered it
+    answers: int
+    review_answers: int  # answers while the card was in review (state before = 2)
+    lapses: int  # of those, answered Again
+    first_answers: int  # answers while the card was new (state before = 0)
+    first_again: int  # of those, answered Again
+    average_ms: float | None
+
+    @property
+    def lapse_rate(self) -> float | None:
+        return self.lapses / self.review_answers if self.review_answers else None
+
+    @property
+    def first_again_share(self) -> float | None:
+        return self.first_again / self.first_answers if self.first_answers else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import random
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -120,6 +121,28 @@ class SessionSummary:
         return round(100 * self.remembered / self.studied) if self.studied else 0
 
 
+def prepare_card(stored: StoredCard, state: FSRSCard | None, mode: Mode, pool: Callable[[], list[Card]],
+                 rng: random.Random) -> StudyCard:
+    """How a card is asked in `mode` (by maturity in mixed mode), as a session would ask it.
+
+    `pool()` gives the cards to draw multiple-choice distractors from (called only when a choice may
+    be asked). A cloze without the term in the example falls back to a typed answer, a choice with
+    fewer than two options to recognition.
+    """
+    options: tuple[Card, ...] = ()
+    # Options are drawn only where a choice may be asked: mixed mode asks it of new cards only.
+    if mode == Mode.CHOICE or (mode == Mode.MIXED and state is None):
+        options = tuple(choose_options(stored.card, pool(), rng))
+    if mode == Mode.MIXED:
+        mode = mode_for(stored.card, state, choice_possible=len(options) >= 4)
+    gap = cloze(stored.card) if mode == Mode.CLOZE else None
+    if mode == Mode.CLOZE and gap is None:
+        mode = Mode.TYPED
+    if mode == Mode.CHOICE and len(options) < 2:
+        mode = Mode.RECOGNITION
+    return StudyCard(stored, state, mode, options if mode == Mode.CHOICE else (), gap)
+
+
 class StudySession:
     """Cards due for one learner in some decks, served one at a time; every answer is saved."""
 
@@ -231,12 +254,16 @@ class StudySession:
 
     def next_card(self) -> StudyCard | None:
         """Move to the next card to show, or None when the session has nothing left now."""
-        picked = self._pick()
-        if picked is None:
-            self.current = None
-            return None
-        pk, state = picked
-        self._show(self._prepare(self.store.card(pk), state))
+        while True:
+            picked = self._pick()
+            if picked is None:
+                self.current = None
+                return None
+            pk, state = picked
+            stored = self.store.card(pk)
+            if not stored.retired:  # a deck reloaded during the session may have retired it: skip it
+                break
+        self._show(self._prepare(stored, state))
         return self.current
 
     def _show(self, card: StudyCard) -> None:
@@ -246,19 +273,7 @@ class StudySession:
 
     def _prepare(self, stored: StoredCard, state: FSRSCard | None) -> StudyCard:
         """Decide how the card is asked: the session's mode, or by maturity in mixed mode."""
-        options: tuple[Card, ...] = ()
-        mode = self.mode
-        # Options are drawn only where a choice may be asked: mixed mode asks it of new cards only.
-        if mode == Mode.CHOICE or (mode == Mode.MIXED and state is None):
-            options = tuple(choose_options(stored.card, self.pool(stored), self.rng))
-        if mode == Mode.MIXED:
-            mode = mode_for(stored.card, state, choice_possible=len(options) >= 4)
-        gap = cloze(stored.card) if mode == Mode.CLOZE else None
-        if mode == Mode.CLOZE and gap is None:
-            mode = Mode.TYPED
-        if mode == Mode.CHOICE and len(options) < 2:
-            mode = Mode.RECOGNITION
-        return StudyCard(stored, state, mode, options if mode == Mode.CHOICE else (), gap)
+        return prepare_card(stored, state, self.mode, lambda: self.pool(stored), self.rng)
 
     def pool(self, stored: StoredCard) -> list[Card]:
         """Cards to draw the distractors for `stored` from: a small random sample, never the whole deck."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -34,7 +35,10 @@ def register(main: click.Group, config: Config) -> None:
 
         obj = command_settings(ctx, db, deck_dirs, lang)
         app_dirs = all_deck_dirs(obj)
-        report = lint_paths(list(paths) or app_dirs, app_dirs)
+        def orphans(checks):  # progress an edit would leave behind, read from the database
+            return _orphan_warnings(obj, [check.deck for check in checks if check.deck is not None])
+
+        report = lint_paths(list(paths) or app_dirs, app_dirs, sources=[orphans])
         files = report.by_file(MAX_PER_FILE)
         if output == "json":
             document = {
@@ -102,3 +106,27 @@ def _summary(report, files_with_problems: int) -> str:
         parts.append(ngettext("{n} warning", "{n} warnings", report.warnings).format(n=report.warnings))
     return (summary + ": " + ", ".join(parts) + " "
             + ngettext("in {n} file", "in {n} files", files_with_problems).format(n=files_with_problems))
+
+
+def _orphan_warnings(obj: dict[str, Any], decks: list) -> list:
+    """Progress a deck edit would leave behind, from the database (--db or the default) when it exists."""
+    from ..cli import command_clock, db_path, echo
+    from ..decks import orphaned_progress
+    from ..store import Store, StoreError
+
+    path = db_path(obj)
+    if not decks or not path.is_file():
+        return []
+    try:  # the files are checked all the same: a database that cannot be read only loses this check
+        store = Store(path, command_clock(obj))
+    except StoreError as err:
+        echo(_("Warning: {message}; progress in it was not checked").format(message=err), err=True)
+        return []
+    try:
+        with store.explained():
+            return [w for deck in decks for w in orphaned_progress(deck, store.card_progress(deck.id))]
+    except StoreError as err:
+        echo(_("Warning: {message}; progress in it was not checked").format(message=err), err=True)
+        return []
+    finally:
+        store.close()

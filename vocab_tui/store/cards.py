@@ -85,6 +85,9 @@ class DecksMixin(StoreBase):
                         for c in deck.cards
                     ],
                 )
+                for c in deck.cards:
+                    for old_id in c.replaces:
+                        self._carry_progress(db, deck.id, old_id, c.id)
                 current = [c.id for c in deck.cards]
                 retiring = [row[0] for row in db.execute(
                     "SELECT pk FROM cards WHERE deck_id = ? AND retired_at IS NULL "
@@ -109,6 +112,52 @@ class DecksMixin(StoreBase):
                     "AND retired_at IS NULL) WHERE id = :deck", {"deck": deck.id})
                 changed.append(deck.id)
         return changed
+
+    @staticmethod
+    def _carry_progress(db, deck_id: str, old_id: str, new_id: str) -> None:
+        """Move every learner's progress on card `old_id` of a deck to card `new_id` (a renamed card).
+
+        Runs inside the sync's write transaction. Reviews all move. A learner with a state on only
+        one of the two cards keeps it, on the new card; with states on both, the one reviewed last
+        stays (a state never reviewed counts as oldest; a tie keeps the new card's). Suspend and
+        bury flags move unless the learner has some on the new card already, which then stay.
+        Nothing is left on the old card, so syncing again moves nothing.
+        """
+        pks = dict(db.execute(
+            "SELECT card_id, pk FROM cards WHERE deck_id = ? AND card_id IN (?, ?)", [deck_id, old_id, new_id]
+        ).fetchall())
+        old, new = pks.get(old_id), pks.get(new_id)
+        if old is None or new is None or old == new:
+            return
+        # Where both cards have a state, drop the older one; then the old card's states left can move.
+        db.execute(
+            "DELETE FROM card_states AS o WHERE o.card_pk = :old AND EXISTS (SELECT 1 FROM card_states n "
+            "WHERE n.learner_id = o.learner_id AND n.card_pk = :new "
+            "AND coalesce(n.last_review, '') >= coalesce(o.last_review, ''))",
+            {"old": old, "new": new},
+        )
+        db.execute(
+            "DELETE FROM card_states AS n WHERE n.card_pk = :new AND EXISTS (SELECT 1 FROM card_states o "
+            "WHERE o.learner_id = n.learner_id AND o.card_pk = :old)",
+            {"old": old, "new": new},
+        )
+        db.execute("UPDATE card_states SET card_pk = ?, deck_id = ? WHERE card_pk = ?", [new, deck_id, old])
+        db.execute("UPDATE reviews SET card_pk = ? WHERE card_pk = ?", [new, old])
+        db.execute(
+            "DELETE FROM card_flags AS o WHERE o.card_pk = :old AND EXISTS (SELECT 1 FROM card_flags n "
+            "WHERE n.learner_id = o.learner_id AND n.card_pk = :new)",
+            {"old": old, "new": new},
+        )
+        db.execute("UPDATE card_flags SET card_pk = ? WHERE card_pk = ?", [new, old])
+
+    def card_progress(self, deck_id: str) -> dict[str, int]:
+        """For each card id of a stored deck (retired or not): how many learners have progress on it."""
+        rows = self.db.execute(
+            "SELECT c.card_id, count(s.learner_id) FROM cards c JOIN card_states s ON s.card_pk = c.pk "
+            "WHERE c.deck_id = ? GROUP BY c.card_id",
+            [deck_id],
+        ).fetchall()
+        return {row[0]: int(row[1]) for row in rows}
 
     def decks(self, deck_ids: Iterable[str] | None = None) -> list[DeckInfo]:
         """Stored decks (only `deck_ids`, in that order, when given) with their active card counts."""
@@ -156,7 +205,20 @@ class DecksMixin(StoreBase):
                 notes=row["notes"],
                 acronym_of=row["acronym_of"],
             ),
+            retired=row["retired_at"] is not None,
         )
+
+    def deck_cards(self, deck_id: str) -> list[StoredCard]:
+        """The active cards of a deck, in the deck file's order."""
+        rows = self.db.query(
+            "SELECT * FROM cards WHERE deck_id = ? AND retired_at IS NULL ORDER BY position", [deck_id]
+        )
+        return [self._stored_card(row) for row in rows]
+
+    def deck_source(self, deck_id: str) -> str | None:
+        """The file a stored deck was last loaded from (None for an unknown deck)."""
+        row = self.db.execute("SELECT source FROM decks WHERE id = ?", [deck_id]).fetchone()
+        return row[0] if row else None
 
     # -- browsing -----------------------------------------------------------------------------
 

@@ -11,7 +11,9 @@ from .merge import MergeMixin
 from .metrics import MetricsMixin
 from .records import RecordsMixin
 from .reviews import ReviewsMixin
+from .terms import TermsMixin
 
 
-class Store(RecordsMixin, LearnersMixin, DecksMixin, ReviewsMixin, CountsMixin, BackupMixin, MergeMixin, MetricsMixin, StoreBase):
+class Store(RecordsMixin, LearnersMixin, DecksMixin, ReviewsMixin, CountsMixin, BackupMixin, MergeMixin, MetricsMixin,
+            TermsMixin, StoreBase):
     """The one SQLite file of an office, through sqlite-utils; each concern's queries live in its own module."""

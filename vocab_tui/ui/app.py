@@ -59,12 +59,25 @@ class VocabPalette(CommandPalette):
 
 
 def known_binding_ids() -> set[str]:
-    from .screens import browse, dashboard, drill, help, home, options, profile, settings, stats, summary
+    from .screens import (
+        browse,
+        dashboard,
+        drill,
+        help,
+        home,
+        options,
+        preview,
+        profile,
+        settings,
+        stats,
+        summary,
+        terms,
+    )
 
     screens = [home.HomeScreen, drill.DrillScreen, drill.LeechScreen, profile.ProfileScreen,
                profile.NewProfileScreen, browse.BrowseScreen, stats.StatsScreen, settings.SettingsScreen,
                summary.SummaryScreen, help.HelpScreen, options.StudyOptionsScreen,
-               dashboard.DashboardScreen, dashboard.ExportPathScreen]
+               dashboard.DashboardScreen, dashboard.ExportPathScreen, preview.PreviewScreen, terms.TermsScreen]
     return binding_ids([VocabApp, *screens])
 
 
@@ -239,6 +252,10 @@ class VocabApp(App[None]):
             self.pop_screen()
         self.switch_screen(screen)
 
+    def is_trainer(self) -> bool:
+        """Whether the chosen profile may preview decks and read the hardest-terms report."""
+        return self.learner is not None and self.learner.role in ("trainer", "manager")
+
     def can_take_back(self) -> bool:
         """Whether the chosen learner's latest session still has an answer to take back."""
         session = self.last_session
@@ -277,6 +294,15 @@ class VocabApp(App[None]):
                  lambda: self._open_from_home("browse")),
                 (_("Settings"), _("Daily limits, desired retention, study mode"),
                  lambda: self._open_from_home("settings")),
+                (_("Reload decks"), _("Read the deck files again after a trainer changed them"),
+                 lambda: self._open_from_home("reload")),
+            ]
+        if self.is_trainer():
+            commands += [
+                (_("Preview deck"), _("See the chosen deck's cards as learners do, with its problems"),
+                 lambda: self._open_from_home("preview")),
+                (_("Hardest terms"), _("Which words learners forget most, to explain in class"),
+                 lambda: self._open_from_home("terms")),
             ]
         commands += [
             (_("Switch profile"), _("Choose another learner"), self.action_switch_profile),

@@ -12,6 +12,7 @@ from textual.widgets import Footer
 from ...i18n import N_, _, ngettext
 from ...models import DeckCounts
 from ...progress import home_counts, next_change
+from ...store import StoreError
 from ..safe import DataTable, Static
 from .base import VocabScreen
 
@@ -34,6 +35,10 @@ class HomeScreen(VocabScreen):
         Binding("m", "dashboard", N_("Dashboard"), id="home.dashboard"),
         Binding("m", "dashboard_refused", N_("Dashboard"), id="home.dashboard_refused", show=False),
         Binding("p", "profiles", N_("Switch profile"), id="home.profiles", show=False),
+        Binding("r", "reload", N_("Reload decks"), id="home.reload", show=False),
+        # For trainers and managers only (check_action).
+        Binding("v", "preview", N_("Preview deck"), id="home.preview", show=False),
+        Binding("k", "terms", N_("Hardest terms"), id="home.terms", show=False),
         # Not on the bottom line, which is full at 80 columns; listed in help (?) and the guide.
         Binding("u,ctrl+z", "undo", N_("Undo last answer"), id="home.undo", show=False),
     ]
@@ -65,6 +70,8 @@ class HomeScreen(VocabScreen):
             from .dashboard import is_manager
 
             return is_manager(self.vocab.learner) == (action == "dashboard")
+        if action in ("preview", "terms"):
+            return self.vocab.is_trainer()
         return True
 
     def action_undo(self) -> None:
@@ -194,6 +201,55 @@ class HomeScreen(VocabScreen):
         from .settings import SettingsScreen
 
         self.app.push_screen(SettingsScreen())
+
+    def action_reload(self) -> None:
+        """Load the deck files again (a trainer changed one) and say what changed."""
+        app = self.vocab
+        try:
+            report = app.workspace.reload()
+        except StoreError as err:
+            self.notify(str(err), title=_("Could not reload the decks"), severity="error", markup=False)
+            return
+        titles = {info.id: info.title for info in app.store.decks()}
+
+        def named(ids: list[str]) -> str:
+            return ", ".join(titles.get(deck_id, deck_id) for deck_id in ids)
+
+        lines = []
+        if report.added:
+            lines.append(ngettext("{n} deck added: {names}", "{n} decks added: {names}",
+                                  len(report.added)).format(n=len(report.added), names=named(report.added)))
+        if report.updated:
+            lines.append(ngettext("{n} deck updated: {names}", "{n} decks updated: {names}",
+                                  len(report.updated)).format(n=len(report.updated), names=named(report.updated)))
+        if report.removed:
+            lines.append(ngettext("{n} deck no longer loaded: {names}", "{n} decks no longer loaded: {names}",
+                                  len(report.removed)).format(n=len(report.removed), names=named(report.removed)))
+        if not lines:
+            lines.append(_("No deck has changed."))
+        self.notify("\n".join(lines), title=_("Decks reloaded"), timeout=8, markup=False)
+        if report.skipped:
+            app.announce_skipped_decks()
+        self.refresh_counts()
+
+    def action_preview(self) -> None:
+        """Trainers: page through the chosen deck (the first one when all are chosen) as learners see it."""
+        from .preview import PreviewScreen
+
+        deck_ids = self.chosen_decks()
+        if deck_ids and self.vocab.is_trainer():
+            self.app.push_screen(PreviewScreen(deck_ids[0]))
+
+    def action_terms(self) -> None:
+        """Trainers and managers: the hardest terms of the chosen deck (or of all)."""
+        from .terms import TermsScreen
+
+        if not self.vocab.is_trainer():
+            return
+        deck_ids = self.chosen_decks()
+        one = deck_ids[0] if len(deck_ids) == 1 else None
+        title = next((d.title for d in self.counts.decks if d.deck_id == one), "") if one else ""
+        self.app.push_screen(TermsScreen(one, title))
 
     def action_profiles(self) -> None:
         from .profile import ProfileScreen
