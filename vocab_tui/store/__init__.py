@@ -43,6 +43,7 @@ from .errors import (
     same_person_key,
 )
 from .learners import LearnersMixin
+from .pins import PinCheck, PinError, PinsMixin
 from .reviews import KEEP_FLAGS, ReviewsMixin, SavedAnswer
 from .schema import (
     APPLICATION_ID,
@@ -54,7 +55,7 @@ from .schema import (
 )
 
 
-class Store(LearnersMixin, DecksMixin, ReviewsMixin, CountsMixin, StoreBase):
+class Store(LearnersMixin, PinsMixin, DecksMixin, ReviewsMixin, CountsMixin, StoreBase):
     """The one SQLite file of an office, through sqlite-utils; each concern's queries live in its own module."""
 
 
@@ -62,6 +63,7 @@ __all__ = [
     "APPLICATION_ID", "BUSY_TIMEOUT_MS", "KEEP_FLAGS", "LOW_SPACE_BYTES", "MATURE_DAYS", "MIGRATIONS",
     "QUICK_CHECK_MAX_BYTES", "REVIEW_ID_RANDOM_BITS", "SCHEMA_VERSION", "DamagedDatabaseError",
     "DatabaseBusyError", "DiskFullError", "DuplicateLearner", "ForeignDatabaseError", "NewerDatabaseError",
+    "PinCheck", "PinError",
     "ReadOnlyDatabaseError", "SavedAnswer", "StaleCardError", "Store", "StoreError", "database_error",
     "new_review_id", "same_person_key",
 ]
