@@ -138,6 +138,8 @@ def report_skipped(problems: list) -> None:
 # its commands to `main` or to one of its groups (`main.commands["decks"]`). Each keeps its heavy imports
 # (spreadsheets, the web server) inside its commands, so that `--help` stays fast.
 COMMAND_MODULES: tuple[str, ...] = (
+    "vocab_tui.commands.pins",
+    "vocab_tui.commands.serve",
 )
 
 
@@ -300,7 +302,11 @@ def _crashed(crash: Crash) -> None:
 
 
 def _command_words(group: click.Command) -> set[str]:
+    """The names of every command, group and option: what a crash report may show of a command line."""
     words = {group.name or ""}
+    for param in group.params:
+        if isinstance(param, click.Option):
+            words.update(param.opts, param.secondary_opts)
     for command in getattr(group, "commands", {}).values():
         words |= _command_words(command)
     return words

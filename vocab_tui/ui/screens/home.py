@@ -184,4 +184,5 @@ class HomeScreen(VocabScreen):
         from .profile import ProfileScreen
 
         self.vocab.learner = None
+        self.vocab.pin_given = False
         self.app.switch_screen(ProfileScreen())
