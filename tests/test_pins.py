@@ -163,3 +163,28 @@ def test_a_reset_clears_the_pin_and_the_wait(store):
     assert store.verify_pin(learner.id, "").ok
     store.set_pin(learner.id, "1357")
     assert store.verify_pin(learner.id, "0000").tries_left == 2
+
+
+def test_reset_pin_on_the_command_line_asks_first(store, db_path):
+    from click.testing import CliRunner
+
+    from vocab_tui.cli import build_cli
+
+    learner = store.add_learner("Siti", "Diskominfo")
+    store.set_pin(learner.id, "2468")
+    args = ["learners", "reset-pin", str(learner.id), "--db", str(db_path)]
+    refused = CliRunner().invoke(build_cli(), args, input="n\n")
+    assert refused.exit_code == 1 and "Reset the PIN of learner 1, Siti (Diskominfo)?" in refused.output
+    assert "Nothing was changed." in refused.output and store.learner(learner.id).has_pin
+    done = CliRunner().invoke(build_cli(), args, input="y\n")
+    assert done.exit_code == 0, done.output
+    assert "The PIN of learner 1, Siti (Diskominfo), is reset." in done.output
+    assert not store.learner(learner.id).has_pin
+    again = CliRunner().invoke(build_cli(), args)
+    assert again.exit_code == 0 and "Siti (Diskominfo) has no PIN; nothing to reset." in again.output
+    store.set_pin(learner.id, "1357")
+    make_manager(store, learner.id)
+    quiet = CliRunner().invoke(build_cli(), [*args, "--yes"])
+    assert quiet.exit_code == 0 and "?" not in quiet.output and not store.learner(learner.id).has_pin
+    unknown = CliRunner().invoke(build_cli(), ["learners", "reset-pin", "99", "--db", str(db_path)])
+    assert unknown.exit_code == 1 and "No learner with id 99" in unknown.output
