@@ -136,8 +136,8 @@ class VocabSide:
         # Bulk path: the same rows Store.sync_decks writes, in one transaction.
         conn.execute("BEGIN")
         conn.execute(
-            "INSERT INTO decks (id, title, description, version, source, content_hash, synced_at) "
-            "VALUES (?, 'Bench', 'Benchmark deck', '1', 'bench.yaml', 'bench', ?)", [DECK, iso(now)])
+            "INSERT INTO decks (id, title, description, version, source, content_hash, synced_at, card_count) "
+            "VALUES (?, 'Bench', 'Benchmark deck', '1', 'bench.yaml', 'bench', ?, ?)", [DECK, iso(now), n])
         conn.executemany(
             "INSERT INTO cards (pk, deck_id, card_id, position, term, translation, definition, example, "
             "part_of_speech, level, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'noun', 'B1', '[]')",

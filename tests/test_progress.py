@@ -87,6 +87,8 @@ def add_state(store: Store, card_pk: int, state: State, due: datetime, stability
             "last_review": iso(due - timedelta(days=3)),
             "reps": 3,
             "lapses": 0,
+            "deck_id": store.db.execute("SELECT max(deck_id) FROM cards WHERE pk = ? AND retired_at IS NULL",
+                                        [card_pk]).fetchone()[0],  # as Store.sync_decks keeps it
         }
     )
 

@@ -5,10 +5,11 @@ import signal
 import subprocess
 import sys
 import textwrap
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from fsrs import Rating
+from fsrs import Rating, State
 
 from vocab_tui.decks import load_decks
 from vocab_tui.store import SCHEMA_VERSION, Store, StoreError
@@ -78,13 +79,20 @@ def test_edited_cards_keep_progress_and_removed_cards_are_retired_not_deleted(tm
     edited = store.card(answered["word1"])
     assert edited.card.translation == "kata satu (diperbaiki)"
     assert store.card_state(learner.id, edited.pk) is not None  # same identity, same progress
-    counts = {c.deck_id: c for c in store.deck_counts(learner.id, ["office"], clock.now(), clock.now())}
+    week = clock.now() + timedelta(days=7)
+    counts = {c.deck_id: c for c in store.deck_counts(learner.id, ["office"], clock.now(), week)}
     assert counts["office"].total == 4
+    # the retired card is out of every count and queue: 2 studied cards left, both in learning or due
+    assert counts["office"].new == 2 and counts["office"].learning + counts["office"].due == 2
+    assert store.due_before(learner.id, ["office"], week) == 2
+    assert retired.pk not in {c.card_id for c in store.due_states(learner.id, ["office"], tuple(State), week)}
 
     write_deck(folder, "office", 5)  # the card comes back: un-retired, with its old progress
     _sync(store, folder)
     assert store.db.execute("SELECT retired_at FROM cards WHERE pk = ?", [retired.pk]).fetchone()[0] is None
     assert store.card_state(learner.id, retired.pk) is not None
+    assert store.due_before(learner.id, ["office"], week) == 3
+    assert retired.pk in {c.card_id for c in store.due_states(learner.id, ["office"], tuple(State), week)}
 
 
 def test_unchanged_deck_files_are_not_written_again(tmp_path, clock):
@@ -100,7 +108,7 @@ KILL_SCRIPT = textwrap.dedent(
     import sys
     from datetime import datetime, timezone
     from pathlib import Path
-    from fsrs import Rating
+    from fsrs import Rating, State
     from vocab_tui.clock import FixedClock
     from vocab_tui.scheduling import SchedulerSettings
     from vocab_tui.study import StudySession
@@ -315,8 +323,8 @@ def test_due_reviews_come_in_the_order_of_order_reviews_and_stop_at_the_limit(tm
         rows.append((learner.id, pk, int(State.Review), None, stability, 5.0, iso(due),
                      None if pk % 37 == 0 else iso(last)))
     store.db.conn.executemany(
-        "INSERT INTO card_states (learner_id, card_pk, state, step, stability, difficulty, due, last_review) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        "INSERT INTO card_states (learner_id, card_pk, state, step, stability, difficulty, due, last_review, "
+        "deck_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'office')", rows)
     store.db.conn.commit()
     before = now + timedelta(days=1)
     scheduler = make_scheduler(SchedulerSettings())

@@ -35,7 +35,7 @@ def home_counts(
     today = store.day_progress(learner.id, start, end)
     new_left = remaining(learner.settings.new_per_day, today.new_studied)
     reviews_left = remaining(learner.settings.reviews_per_day, today.reviews_studied)
-    raw = store.deck_counts(learner.id, deck_ids, now, end)
+    raw = store.deck_counts(learner.id, deck_ids, now, end, due_cap=reviews_left)
     decks = [
         DeckCounts(c.deck_id, c.title, min(c.new, new_left), c.learning, min(c.due, reviews_left), c.total)
         for c in raw

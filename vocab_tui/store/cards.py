@@ -48,6 +48,8 @@ class DecksMixin(StoreBase):
                     continue
                 if deck.changed_on_disk():
                     continue  # the file changed since it was parsed: its newer version wins, now or next start
+                retired_before = [row[0] for row in db.execute(
+                    "SELECT pk FROM cards WHERE deck_id = ? AND retired_at IS NOT NULL", [deck.id])]
                 db["decks"].upsert(
                     {
                         "id": deck.id,
@@ -84,11 +86,27 @@ class DecksMixin(StoreBase):
                     ],
                 )
                 current = [c.id for c in deck.cards]
+                retiring = [row[0] for row in db.execute(
+                    "SELECT pk FROM cards WHERE deck_id = ? AND retired_at IS NULL "
+                    "AND card_id NOT IN (SELECT value FROM json_each(?))", [deck.id, json.dumps(current)])]
                 db.execute(
-                    "UPDATE cards SET retired_at = ? WHERE deck_id = ? AND retired_at IS NULL "
-                    "AND card_id NOT IN (SELECT value FROM json_each(?))",
-                    [now, deck.id, json.dumps(current)],
+                    "UPDATE cards SET retired_at = ? WHERE pk IN (SELECT value FROM json_each(?))",
+                    [now, json.dumps(retiring)],
                 )
+                # card_states.deck_id names the deck of an active card only: the counts and queues read
+                # that one index, without visiting cards. Only the cards retired or restored now change.
+                db.execute(
+                    "UPDATE card_states SET deck_id = NULL WHERE card_pk IN (SELECT value FROM json_each(?))",
+                    [json.dumps(retiring)],
+                )
+                db.execute(
+                    "UPDATE card_states SET deck_id = ? WHERE card_pk IN (SELECT value FROM json_each(?)) "
+                    "AND card_pk IN (SELECT pk FROM cards WHERE deck_id = ? AND retired_at IS NULL)",
+                    [deck.id, json.dumps(retired_before), deck.id],
+                )
+                db.execute(  # kept, so that the home screen does not count a big deck's cards each time
+                    "UPDATE decks SET card_count = (SELECT count(*) FROM cards WHERE deck_id = :deck "
+                    "AND retired_at IS NULL) WHERE id = :deck", {"deck": deck.id})
                 changed.append(deck.id)
         return changed
 
@@ -98,7 +116,8 @@ class DecksMixin(StoreBase):
             row["id"]: row
             for row in self.db.query(
                 "SELECT d.id, d.title, d.description, "
-                "(SELECT count(*) FROM cards c WHERE c.deck_id = d.id AND c.retired_at IS NULL) AS n "
+                "coalesce(d.card_count, (SELECT count(*) FROM cards c WHERE c.deck_id = d.id "
+                "AND c.retired_at IS NULL)) AS n "
                 "FROM decks d ORDER BY d.title"
             )
         }

@@ -18,25 +18,21 @@ class CountsMixin(StoreBase):
     # -- counts -----------------------------------------------------------------------------
 
     def deck_counts(
-        self, learner_id: int, deck_ids: list[str], now: datetime, day_end: datetime
+        self, learner_id: int, deck_ids: list[str], now: datetime, day_end: datetime, due_cap: int | None = None
     ) -> list[DeckCounts]:
         """New / learning / due per deck; learning and reviews count up to the end of the day.
 
         Suspended and buried cards are left out of every count. No card's row is read for its own
-        sake: a deck's active cards are counted in an index, the learner's studied cards through
-        their own rows, and new = active - studied - put away.
+        sake: a deck's active cards are a count kept with the deck, the learner's studied cards are
+        counted in the index `card_states_deck`, and new = active - studied - put away. With
+        `due_cap`, due reviews are counted only up to that many (plus the deck's put-away ones) and
+        the figure is exact up to the cap: a day's review limit makes more pointless to count.
         """
         infos = self.decks(deck_ids)
         params = {"learner": learner_id, "end": iso(day_end), "now": iso(now), "decks": json.dumps(deck_ids)}
         counts_of = (
             "count(s.card_pk), sum(s.state IN (1, 3) AND s.due < :end), sum(s.state = 2 AND s.due < :end)"
         )
-        studied = self.db.execute(
-            f"SELECT c.deck_id, {counts_of} FROM card_states s JOIN cards c ON c.pk = s.card_pk "
-            "WHERE s.learner_id = :learner AND c.retired_at IS NULL "
-            "AND c.deck_id IN (SELECT value FROM json_each(:decks)) GROUP BY c.deck_id",
-            params,
-        ).fetchall()
         put_away = self.db.execute(  # suspended or buried now: few rows, read through the learner's flags
             f"SELECT c.deck_id, count(*) - count(s.card_pk), {counts_of} FROM card_flags f "
             "JOIN cards c ON c.pk = f.card_pk "
@@ -45,8 +41,19 @@ class CountsMixin(StoreBase):
             "AND c.retired_at IS NULL AND c.deck_id IN (SELECT value FROM json_each(:decks)) GROUP BY c.deck_id",
             params,
         ).fetchall()
-        seen = {row[0]: [v or 0 for v in row[1:]] for row in studied}
         hidden = {row[0]: [v or 0 for v in row[1:]] for row in put_away}
+        seen = {}
+        for deck_id in deck_ids:  # each figure a range of the index; due reviews stop at the cap
+            hidden_due = hidden.get(deck_id, (0, 0, 0, 0))[3]
+            cap = -1 if due_cap is None else max(0, due_cap) + hidden_due
+            seen[deck_id] = self.db.execute(
+                "SELECT (SELECT count(*) FROM card_states WHERE learner_id = :learner AND deck_id = :deck), "
+                "(SELECT count(*) FROM card_states WHERE learner_id = :learner AND deck_id = :deck "
+                "AND state IN (1, 3) AND due < :end), "
+                "(SELECT count(*) FROM (SELECT 1 FROM card_states WHERE learner_id = :learner AND deck_id = :deck "
+                "AND state = 2 AND due < :end LIMIT :cap))",
+                {**params, "deck": deck_id, "cap": cap},
+            ).fetchone()
         counts = []
         for info in infos:
             studied_n, learning, due = seen.get(info.id, (0, 0, 0))
@@ -72,9 +79,9 @@ class CountsMixin(StoreBase):
     def due_before(self, learner_id: int, deck_ids: list[str], end: datetime) -> int:
         """How many of the learner's cards will be due by `end`."""
         row = self.db.execute(
-            "SELECT count(*) FROM card_states s JOIN cards c ON c.pk = s.card_pk "
-            "WHERE s.learner_id = ? AND s.due < ? AND c.retired_at IS NULL "
-            "AND c.deck_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM card_flags f "
+            "SELECT count(*) FROM card_states s "
+            "WHERE s.learner_id = ? AND s.due < ? "
+            "AND s.deck_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM card_flags f "
             "WHERE f.learner_id = s.learner_id AND f.card_pk = s.card_pk AND f.suspended = 1)",
             [learner_id, iso(end), json.dumps(deck_ids)],
         ).fetchone()
@@ -85,9 +92,9 @@ class CountsMixin(StoreBase):
         from being buried (None when nothing is waiting)."""
         row = self.db.execute(
             "SELECT min(t) FROM ("
-            "  SELECT min(s.due) AS t FROM card_states s JOIN cards c ON c.pk = s.card_pk "
-            "  WHERE s.learner_id = :learner AND s.due > :after AND c.retired_at IS NULL "
-            "  AND c.deck_id IN (SELECT value FROM json_each(:decks)) "
+            "  SELECT min(s.due) AS t FROM card_states s "
+            "  WHERE s.learner_id = :learner AND s.due > :after "
+            "  AND s.deck_id IN (SELECT value FROM json_each(:decks)) "
             "  UNION ALL SELECT min(f.buried_until) FROM card_flags f JOIN cards c ON c.pk = f.card_pk "
             "  WHERE f.learner_id = :learner AND f.buried_until > :after AND f.suspended = 0 "
             "  AND c.deck_id IN (SELECT value FROM json_each(:decks)))",
@@ -148,11 +155,10 @@ class CountsMixin(StoreBase):
     ) -> list[int]:
         """How many of the learner's active cards fall due in each `[start, end)` (start None: no lower bound)."""
         rows = dict(self.db.execute(
-            "SELECT d.key, count(c.pk) FROM json_each(:spans) d "  # CROSS JOIN: day by day, through the index
+            "SELECT d.key, count(*) FROM json_each(:spans) d "  # CROSS JOIN: day by day, through the index
             "CROSS JOIN card_states s ON s.learner_id = :learner AND s.state IN (1, 2, 3) "
             "AND s.due >= json_extract(d.value, '$[0]') AND s.due < json_extract(d.value, '$[1]') "
-            "JOIN cards c ON c.pk = s.card_pk AND c.retired_at IS NULL "
-            "AND c.deck_id IN (SELECT value FROM json_each(:decks)) GROUP BY d.key",
+            "AND s.deck_id IN (SELECT value FROM json_each(:decks)) GROUP BY d.key",
             {"learner": learner_id, "spans": self._spans(spans), "decks": json.dumps(deck_ids)},
         ).fetchall())
         return [int(rows.get(i, 0)) for i in range(len(spans))]
@@ -160,8 +166,8 @@ class CountsMixin(StoreBase):
     def known_words(self, learner_id: int, mature_days: float = 21) -> tuple[int, int]:
         """Cards past learning (in review), and of those the mature ones (stability >= mature_days)."""
         row = self.db.execute(
-            "SELECT count(*), sum(s.stability >= ?) FROM card_states s JOIN cards c ON c.pk = s.card_pk "
-            "WHERE s.learner_id = ? AND s.state = 2 AND c.retired_at IS NULL",
+            "SELECT count(*), sum(s.stability >= ?) FROM card_states s "
+            "WHERE s.learner_id = ? AND s.state = 2 AND s.deck_id IS NOT NULL",
             [mature_days, learner_id],
         ).fetchone()
         return int(row[0] or 0), int(row[1] or 0)

@@ -92,10 +92,10 @@ class ReviewsMixin(StoreBase):
         """The learner's active cards in `states` due before `due_before`, in no particular order."""
         available = _AVAILABLE.format(learner="s.learner_id", card="s.card_pk", now=":now")
         rows = self.db.query(
-            "SELECT s.* FROM card_states s JOIN cards c ON c.pk = s.card_pk "
-            "WHERE s.learner_id = :learner AND s.state IN (SELECT value FROM json_each(:states)) "
-            "AND s.due < :before AND c.retired_at IS NULL "
-            f"AND c.deck_id IN (SELECT value FROM json_each(:decks)) AND {available}",
+            "SELECT s.* FROM card_states s "
+            "WHERE s.learner_id = :learner AND s.deck_id IN (SELECT value FROM json_each(:decks)) "
+            "AND s.state IN (SELECT value FROM json_each(:states)) AND s.due < :before "
+            f"AND {available}",
             {
                 "learner": learner_id,
                 "states": json.dumps([int(s) for s in states]),
@@ -121,9 +121,9 @@ class ReviewsMixin(StoreBase):
             "max(0, CAST(round((julianday(:now) - julianday(s.last_review)) * 86400000) AS INTEGER) / 86400000)"
         )
         rows = self.db.query(
-            "SELECT s.* FROM card_states s JOIN cards c ON c.pk = s.card_pk "
-            "WHERE s.learner_id = :learner AND s.state = :review AND s.due < :before AND c.retired_at IS NULL "
-            f"AND c.deck_id IN (SELECT value FROM json_each(:decks)) AND {available} "
+            "SELECT s.* FROM card_states s "
+            "WHERE s.learner_id = :learner AND s.deck_id IN (SELECT value FROM json_each(:decks)) "
+            f"AND s.state = :review AND s.due < :before AND {available} "
             "ORDER BY s.last_review IS NOT NULL AND s.stability IS NOT NULL, "
             f"{elapsed_days} * 1.0 / s.stability DESC, s.due, s.card_pk LIMIT :limit",
             {
@@ -185,7 +185,7 @@ class ReviewsMixin(StoreBase):
                 """
                 INSERT INTO card_states (learner_id, card_pk, state, step, stability, difficulty,
                     due, last_review, reps, lapses, deck_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, (SELECT deck_id FROM cards WHERE pk = ?))
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, (SELECT deck_id FROM cards WHERE pk = ? AND retired_at IS NULL))
                 ON CONFLICT (learner_id, card_pk) DO UPDATE SET
                     state = excluded.state, step = excluded.step, stability = excluded.stability,
                     difficulty = excluded.difficulty, due = excluded.due,

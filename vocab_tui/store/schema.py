@@ -199,7 +199,8 @@ def _schema_v4(db: Database) -> None:
     """Office records and a compact, mergeable review log (issues 10, 12, 13).
 
     learners: NIP, role (learner, trainer, manager) and PIN (salted slow hash, wrong tries, locked until).
-    card_states: the deck of the card, so a deck's counts read one index.
+    decks: their active card count; card_states: the deck of the card while it is active, so that a deck's
+    counts read one index.
     reviews: globally unique ids (an existing id becomes its answer time in ms << 20 | its low 20 bits, so
     two copies of one database give the same review the same id); the card state after the answer in
     columns instead of two JSON snapshots; interval_days written by the store (no trigger).
@@ -210,8 +211,14 @@ def _schema_v4(db: Database) -> None:
     db["learners"].add_column("pin_failures", int, not_null_default=0)
     db["learners"].add_column("pin_locked_until", str)
     db.execute("CREATE UNIQUE INDEX learners_nip ON learners (nip) WHERE nip IS NOT NULL")
+    # active cards of a deck, written by Store.sync_decks (NULL: not known, count the cards)
+    db["decks"].add_column("card_count", int)
+    db.execute("UPDATE decks SET card_count = (SELECT count(*) FROM cards WHERE cards.deck_id = decks.id "
+               "AND cards.retired_at IS NULL)")
     db["card_states"].add_column("deck_id", str)
-    db.execute("UPDATE card_states SET deck_id = (SELECT deck_id FROM cards WHERE cards.pk = card_states.card_pk)")
+    # the deck of the card while it is active; NULL while it is retired (see Store.sync_decks)
+    db.execute("UPDATE card_states SET deck_id = (SELECT deck_id FROM cards WHERE cards.pk = card_states.card_pk "
+               "AND cards.retired_at IS NULL)")
     db.execute("CREATE INDEX card_states_deck ON card_states (learner_id, deck_id, state, due)")
     db.execute("DROP TRIGGER IF EXISTS reviews_interval_days")
     db.execute("DROP INDEX IF EXISTS reviews_mature")
