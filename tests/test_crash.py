@@ -163,7 +163,7 @@ def test_the_report_keeps_types_and_frames_of_linked_errors_but_no_messages() ->
 
 
 def test_the_command_outline_hides_every_value() -> None:
-    words = {"vocab-tui", "learners", "add", "decks", "check"}
+    words = {"vocab-tui", "learners", "add", "decks", "check", "--unit", "--db"}
     assert command_outline(["learners", "add", "Siti", "--unit", "Diskominfo", "--db=/home/siti/v.db"], words) == (
         "vocab-tui learners add … --unit … --db=…")
     assert command_outline(["decks", "check", "decks/siti.yaml"], words) == "vocab-tui decks check …"

@@ -158,6 +158,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "vocab_tui.commands.anki",
     "vocab_tui.commands.deck_lint",
     "vocab_tui.commands.report",
+    "vocab_tui.commands.pins",
+    "vocab_tui.commands.serve",
 )
 
 
@@ -291,7 +293,11 @@ def _crashed(crash: Crash) -> None:
 
 
 def _command_words(group: click.Command) -> set[str]:
+    """The names of every command, group and option: what a crash report may show of a command line."""
     words = {group.name or ""}
+    for param in group.params:
+        if isinstance(param, click.Option):
+            words.update(param.opts, param.secondary_opts)
     for command in getattr(group, "commands", {}).values():
         words |= _command_words(command)
     return words

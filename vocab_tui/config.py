@@ -4,6 +4,7 @@
     language = "id"          # id or en; --lang and VOCAB_TUI_LANG override it
     theme = "high-contrast"  # default, high-contrast or ansi
     timezone = "Asia/Makassar"  # the office's time zone; default: the system's (TZ, /etc/localtime)
+    idle_lock_minutes = 5    # back to the profile list after this long without a key or a click; 0: never
     [keys]                   # remap any key binding by its id
     "drill.again" = "1,j"
     "drill.reveal" = "space,r"
@@ -22,6 +23,8 @@ from .clock import zone
 from .i18n import LANGUAGES, _
 
 THEMES = ("default", "high-contrast", "ansi")
+IDLE_LOCK_MINUTES = 5.0  # default: a shared terminal returns to the profile list after 5 idle minutes
+MAX_IDLE_LOCK_MINUTES = 24 * 60
 
 
 class ConfigError(Exception):
@@ -36,6 +39,7 @@ class Config:
     path: Path | None = None
     warnings: tuple[str, ...] = ()  # values that were ignored, said in words
     timezone: str | None = None  # an IANA zone name (Asia/Jakarta), known to zoneinfo
+    idle_lock_minutes: float = IDLE_LOCK_MINUTES  # 0: the app never locks by itself
 
 
 def config_path() -> Path:
@@ -86,5 +90,12 @@ def load_config(path: Path | None = None) -> Config:
               "or Asia/Jayapura (WIT), not '{value}'").format(path=path, value=timezone)
         )
         timezone = None
+    idle = data.get("idle_lock_minutes", IDLE_LOCK_MINUTES)
+    if isinstance(idle, bool) or not isinstance(idle, int | float) or not 0 <= idle <= MAX_IDLE_LOCK_MINUTES:
+        warnings.append(
+            _("{path}: 'idle_lock_minutes' must be a number of minutes from 0 (never lock) to {most}, "
+              "not '{value}'").format(path=path, most=MAX_IDLE_LOCK_MINUTES, value=idle)
+        )
+        idle = IDLE_LOCK_MINUTES
     return Config(language=language, theme=theme, keys=dict(keys), timezone=timezone, path=path,
-                  warnings=tuple(warnings))
+                  warnings=tuple(warnings), idle_lock_minutes=float(idle))

@@ -9,7 +9,8 @@ so it holds no personal data:
   learner's name, unit, a typed answer or deck text;
 - file paths shortened: vocab-tui's own files from the package folder, libraries from
   `site-packages`, and the home folder as `~` (a home folder is often named after a person);
-- the command's words and option names only: every argument and option value becomes `…`;
+- the command's words and option names only: every argument and option value becomes `…`, and so
+  does any word that is not a known command or option name (a name typed as `-Siti`, say);
 - the time, and the versions of vocab-tui, Python, the platform and the main libraries.
 
 Reports go to the user's log folder (`platformdirs.user_log_path("vocab-tui")`, e.g.
@@ -70,14 +71,20 @@ def report_dir() -> Path:
 def command_outline(argv: Iterable[str], words: Iterable[str]) -> str:
     """The command line with every value hidden: `learners add … --unit …`.
 
-    `words` are the command and group names to keep; option names are kept without their values.
+    `words` are the command, group and option names to keep (an option without its value). Anything
+    else is a value, even when it begins with '-' (`learners add -- -Siti`, `--unit -Bappeda`).
     """
     known = set(words)
     shown = ["vocab-tui"]
+    values_only = False
     for arg in argv:
-        if arg.startswith("-") and len(arg) > 1:
-            name, has_value, _value = arg.partition("=")
-            shown.append(name + ("=…" if has_value else ""))
+        if values_only:
+            shown.append("…")
+        elif arg == "--":  # what follows is values only
+            shown.append(arg)
+            values_only = True
+        elif arg.startswith("-") and "=" in arg and arg.partition("=")[0] in known:
+            shown.append(arg.partition("=")[0] + "=…")
         elif arg in known:
             shown.append(arg)
         else:

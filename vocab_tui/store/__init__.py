@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from .database import Store
     from .learners import KEEP
     from .merge import MergeReport, SkippedLearner
+    from .pins import PinCheck, PinError
     from .records import ErasedLearner, ImportOutcome, MergedLearners
     from .reviews import KEEP_FLAGS, SavedAnswer
     from .schema import APPLICATION_ID, MATURE_DAYS, MIGRATIONS, REVIEW_ID_RANDOM_BITS, SCHEMA_VERSION, new_review_id
@@ -73,6 +74,8 @@ _LAZY = {
     "ErasedLearner": "records",
     "ImportOutcome": "records",
     "MergedLearners": "records",
+    "PinCheck": "pins",
+    "PinError": "pins",
 }
 
 
@@ -89,7 +92,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "MergeReport", "APPLICATION_ID", "BUSY_TIMEOUT_MS", "DailyBackup", "KEEP_FLAGS", "LOW_SPACE_BYTES", "MATURE_DAYS", "MIGRATIONS",
     "QUICK_CHECK_MAX_BYTES", "REVIEW_ID_RANDOM_BITS", "SCHEMA_VERSION", "DamagedDatabaseError",
-    "DatabaseBusyError", "DiskFullError", "DuplicateLearner", "DuplicateNip", "ErasedLearner", "ImportOutcome",
+    "DatabaseBusyError", "DiskFullError", "DuplicateLearner", "DuplicateNip", "PinCheck", "PinError", "ErasedLearner", "ImportOutcome",
     "KEEP", "MergedLearners", "ForeignDatabaseError", "NewerDatabaseError",
     "ReadOnlyDatabaseError", "SavedAnswer", "StaleCardError", "Store", "StoreError", "database_error",
     "new_review_id", "same_person_key", "SkippedLearner",

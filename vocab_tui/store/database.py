@@ -9,11 +9,12 @@ from .counts import CountsMixin
 from .learners import LearnersMixin
 from .merge import MergeMixin
 from .metrics import MetricsMixin
+from .pins import PinsMixin
 from .records import RecordsMixin
 from .reviews import ReviewsMixin
 from .terms import TermsMixin
 
 
-class Store(RecordsMixin, LearnersMixin, DecksMixin, ReviewsMixin, CountsMixin, BackupMixin, MergeMixin, MetricsMixin,
+class Store(RecordsMixin, LearnersMixin, PinsMixin, DecksMixin, ReviewsMixin, CountsMixin, BackupMixin, MergeMixin, MetricsMixin,
             TermsMixin, StoreBase):
     """The one SQLite file of an office, through sqlite-utils; each concern's queries live in its own module."""

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 
 from rich.align import Align
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
@@ -15,7 +17,7 @@ from textual.screen import Screen
 
 from ..config import Config
 from ..crash import CRASH_EXIT_CODE, Crash, write_report
-from ..i18n import LANGUAGE_NAMES, N_, _, current_language, set_language
+from ..i18n import LANGUAGE_NAMES, N_, _, current_language, ngettext, set_language
 from ..models import Learner
 from ..scheduling import SchedulerSettings
 from ..store import StoreError
@@ -66,6 +68,7 @@ def known_binding_ids() -> set[str]:
         help,
         home,
         options,
+        pins,
         preview,
         profile,
         settings,
@@ -77,12 +80,17 @@ def known_binding_ids() -> set[str]:
     screens = [home.HomeScreen, drill.DrillScreen, drill.LeechScreen, profile.ProfileScreen,
                profile.NewProfileScreen, browse.BrowseScreen, stats.StatsScreen, settings.SettingsScreen,
                summary.SummaryScreen, help.HelpScreen, options.StudyOptionsScreen,
-               dashboard.DashboardScreen, dashboard.ExportPathScreen, preview.PreviewScreen, terms.TermsScreen]
+               dashboard.DashboardScreen, dashboard.ExportPathScreen, preview.PreviewScreen, terms.TermsScreen,
+               pins.PinPrompt, pins.PinDialog, pins.ResetPinScreen]
     return binding_ids([VocabApp, *screens])
 
 
 class VocabApp(App[None]):
+    """The app. Who is studying is `learner`; `enter` sets it, and the idle lock (see `lock_if_idle`)
+    or switching profile clears it. Manager screens ask `manager_access()` before they open."""
+
     CSS_PATH = "app.tcss"
+    IDLE_CHECK_SECONDS = 5.0  # how often the clock is asked whether the idle time has passed
     TITLE = "vocab-tui"
     BINDINGS = [
         Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True),
@@ -108,6 +116,8 @@ class VocabApp(App[None]):
         self.last_session: StudySession | None = None
         self.rng = rng or random.Random()
         self.crash: Crash | None = None  # set when an unexpected error stopped the app
+        self.pin_given = False  # whether the learner's PIN was typed (or chosen) on entering
+        self.last_input = self.clock.now()  # the last key press or mouse action, by the app's clock
         set_keymap(self.config.keys)
         localize_bindings(self)
 
@@ -117,6 +127,8 @@ class VocabApp(App[None]):
         self.register_theme(HIGH_CONTRAST)
         self.use_theme(self.config.theme)
         self.push_screen(ProfileScreen())
+        if self.config.idle_lock_minutes > 0:
+            self.set_interval(self.IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.announce_skipped_decks()
         for warning in self.workspace.warnings:
             self.notify(warning, title=_("Database"), severity="warning", timeout=20, markup=False)
@@ -141,6 +153,54 @@ class VocabApp(App[None]):
         self._backup_timer.stop()
         if backup.error is not None:
             self.notify(backup.error, title=_("Database"), severity="warning", timeout=20, markup=False)
+
+    # -- who is studying: entering a profile, the idle lock, manager access -----------------------
+
+    def enter(self, learner: Learner, *, pin_given: bool) -> None:
+        """Make `learner` the one studying (the profile screen calls this once the PIN is right)."""
+        self.learner = learner
+        self.pin_given = pin_given
+        self.last_input = self.clock.now()
+
+    def manager_access(self) -> bool:
+        """Whether manager screens and exports may open: a manager's profile, entered with its PIN.
+
+        The role is read again from the database, so a profile made manager meanwhile (entered
+        without a PIN) gets no access until it is entered again with one.
+        """
+        if self.learner is None or not self.pin_given:
+            return False
+        try:
+            current = self.store.learner(self.learner.id)
+        except StoreError:
+            return False
+        return current.role == "manager" and current.has_pin
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseEvent | events.Paste) and not event.is_forwarded:
+            self.last_input = self.clock.now()
+        await super().on_event(event)
+
+    def lock_if_idle(self) -> bool:
+        """Lock back to the profile list when nobody has pressed a key or used the mouse for the
+        `idle_lock_minutes` setting, so that the next person cannot go on with this session.
+
+        Every answer is saved as it is given, so leaving a drill loses nothing. Returns whether it locked.
+        """
+        minutes = self.config.idle_lock_minutes
+        if minutes <= 0 or self.learner is None:
+            return False
+        if self.clock.now() - self.last_input < timedelta(minutes=minutes):
+            return False
+        self.action_switch_profile()
+        self.call_later(self._after_lock, minutes)
+        return True
+
+    def _after_lock(self, minutes: float) -> None:
+        self.clear_notifications()  # what the last learner was told is not for the next one
+        self.notify(ngettext("Locked after {n} minute without use: choose your profile to go on.",
+                             "Locked after {n} minutes without use: choose your profile to go on.",
+                             round(minutes)).format(n=f"{minutes:g}"), timeout=30)
 
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected error: write a report without personal data, then close the app.
@@ -220,7 +280,20 @@ class VocabApp(App[None]):
         from .screens.profile import ProfileScreen
 
         self.learner = None
+        self.pin_given = False
         self._reset_to(ProfileScreen())
+
+    def action_pin(self) -> None:
+        from .screens.pins import PinDialog
+
+        if self.learner is not None:
+            self.push_screen(PinDialog(self.store.learner(self.learner.id)))
+
+    def action_reset_pin(self) -> None:
+        from .screens.pins import ResetPinScreen
+
+        if self.manager_access():
+            self.push_screen(ResetPinScreen())
 
     def action_study_all(self) -> None:
         from .screens.drill import DrillScreen
@@ -303,7 +376,12 @@ class VocabApp(App[None]):
                  lambda: self._open_from_home("preview")),
                 (_("Hardest terms"), _("Which words learners forget most, to explain in class"),
                  lambda: self._open_from_home("terms")),
+
+                (_("PIN"), _("Set, change or remove the PIN of your profile"), self.action_pin),
             ]
+            if self.manager_access():
+                commands.append((_("Reset a learner's PIN"), _("For a learner who forgot theirs"),
+                                 self.action_reset_pin))
         commands += [
             (_("Switch profile"), _("Choose another learner"), self.action_switch_profile),
             (_("Language: Bahasa Indonesia / English"), _("Switch the interface language"),

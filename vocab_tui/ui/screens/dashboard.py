@@ -28,8 +28,9 @@ ALL = "__all__"
 MANAGER = "manager"
 
 
-def is_manager(learner: Any) -> bool:
-    return learner is not None and learner.role == MANAGER
+def is_manager(app: Any) -> bool:
+    """Whether the manager screens may open: a manager's profile, entered with its PIN (`VocabApp.manager_access`)."""
+    return bool(app.manager_access())
 
 
 def _percent(value: float | None) -> str:
@@ -202,7 +203,7 @@ class DashboardScreen(VocabScreen):
 
     def on_mount(self) -> None:
         self.data: DashboardData | None = None
-        if not is_manager(self.vocab.learner):  # the home screen refuses already; this guards other ways in
+        if not is_manager(self.vocab):  # the home screen refuses already; this guards other ways in
             self.app.pop_screen()
             self.app.notify(_("The dashboard is for managers only."), severity="warning")
             return

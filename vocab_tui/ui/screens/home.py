@@ -69,7 +69,7 @@ class HomeScreen(VocabScreen):
         if action in ("dashboard", "dashboard_refused"):
             from .dashboard import is_manager
 
-            return is_manager(self.vocab.learner) == (action == "dashboard")
+            return is_manager(self.vocab) == (action == "dashboard")
         if action in ("preview", "terms"):
             return self.vocab.is_trainer()
         return True
@@ -255,4 +255,5 @@ class HomeScreen(VocabScreen):
         from .profile import ProfileScreen
 
         self.vocab.learner = None
+        self.vocab.pin_given = False
         self.app.switch_screen(ProfileScreen())

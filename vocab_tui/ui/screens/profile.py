@@ -114,9 +114,28 @@ class ProfileScreen(VocabScreen):
             self.open_learner(learner_id)
 
     def open_learner(self, learner_id: int) -> None:
+        """Enter the profile: after its PIN when it has one; a manager without one chooses one first."""
+        from .pins import PinDialog, PinPrompt
+
+        try:
+            learner = self.vocab.store.learner(learner_id)
+        except StoreError as err:
+            self.notify(str(err), severity="error")
+            return
+        if learner.has_pin:
+            self.app.push_screen(PinPrompt(learner), lambda ok: self._enter(learner_id, ok))
+        elif learner.role == "manager":
+            self.app.push_screen(PinDialog(learner, required=True), lambda ok: self._enter(learner_id, ok))
+        else:
+            self._enter(learner_id, False)
+
+    def _enter(self, learner_id: int, pin_given: bool | None) -> None:
         from .home import HomeScreen
 
-        self.vocab.learner = self.vocab.store.learner(learner_id)
+        learner = self.vocab.store.learner(learner_id)
+        if (learner.has_pin or learner.role == "manager") and not pin_given:
+            return  # the PIN dialog was closed: stay on the list
+        self.vocab.enter(learner, pin_given=bool(pin_given))
         self.app.switch_screen(HomeScreen())
 
 

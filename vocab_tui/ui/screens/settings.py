@@ -9,7 +9,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer
 
 from ...i18n import N_, _
-from ...models import LearnerSettings
+from ...models import Learner, LearnerSettings
 from ...modes import MODE_LABELS, Mode
 from ...store import StoreError
 from ..safe import Input, Label, Select, Static
@@ -20,10 +20,17 @@ LIMITS = {"new": (0, 500), "reviews": (0, 5000), "retention": (70, 97)}
 FIELD_NAMES = {"new": N_("New cards a day"), "reviews": N_("Reviews a day"), "retention": N_("Desired retention")}
 
 
+def pin_status(learner: Learner) -> str:
+    if learner.has_pin:
+        return _("PIN: set — ctrl+k changes or removes it.")
+    return _("PIN: none — ctrl+k sets one, so nobody else can open your profile.")
+
+
 class SettingsScreen(VocabScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="settings.save", priority=True),
         Binding("escape", "back", N_("Back without saving"), id="settings.back"),
+        Binding("ctrl+k", "pin", N_("PIN"), id="settings.pin", priority=True),
     ]
 
     def compose(self) -> ComposeResult:
@@ -48,6 +55,7 @@ class SettingsScreen(VocabScreen):
                          value=s.default_mode, allow_blank=False, id="mode")
             yield Static(id="settings-error", classes="error")
             yield Static(_("Tab: next field · ctrl+s: save · Esc: back"), classes="hint")
+            yield Static(pin_status(learner), id="settings-pin", classes="hint")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -94,6 +102,18 @@ class SettingsScreen(VocabScreen):
             return
         self.notify(_("Settings saved."), timeout=3)
         self.app.pop_screen()
+
+    def action_pin(self) -> None:
+        from .pins import PinDialog
+
+        learner = self.vocab.learner
+        if learner is not None:
+            self.app.push_screen(PinDialog(self.vocab.store.learner(learner.id)), self._pin_changed)
+
+    def _pin_changed(self, changed: bool | None) -> None:
+        learner = self.vocab.learner
+        if changed and learner is not None:
+            self.query_one("#settings-pin", Static).update(pin_status(learner))
 
     def action_back(self) -> None:
         self.app.pop_screen()
