@@ -27,7 +27,8 @@ async def settle(app, pilot) -> None:
 
 
 async def open_home(app, pilot, learner) -> None:
-    app.learner = learner
+    """Enter `learner` as the profile screen does once its PIN (if any) was given."""
+    app.enter(learner, pin_given=learner.has_pin)
     app.switch_screen(HomeScreen())
     await pilot.pause()
 
@@ -40,6 +41,7 @@ def footer_actions(app) -> set[str]:
 async def test_only_managers_open_the_dashboard(office):  # noqa: F811
     store, clock, (a, b, c) = office
     store.db.execute("UPDATE learners SET role = 'manager' WHERE id = ?", [a])
+    store.set_pin(a, "2468")  # a manager always has one
     app = VocabApp(Workspace(store, clock, ["alpha", "beta"]), NO_FUZZ)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_home(app, pilot, store.learner(b))
@@ -48,6 +50,10 @@ async def test_only_managers_open_the_dashboard(office):  # noqa: F811
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert any("for managers only" in str(n.message) for n in app._notifications)
+        app.enter(store.learner(a), pin_given=False)  # entered without its PIN: no manager access
+        app.switch_screen(HomeScreen())
+        await pilot.pause()
+        assert "dashboard" not in footer_actions(app)
         await open_home(app, pilot, store.learner(a))
         assert "dashboard" in footer_actions(app)
         await pilot.press("m")
@@ -58,6 +64,7 @@ async def test_only_managers_open_the_dashboard(office):  # noqa: F811
 async def test_dashboard_filters_sorts_and_exports(office, tmp_path):  # noqa: F811
     store, clock, (a, b, c) = office
     store.db.execute("UPDATE learners SET role = 'manager', name = 'Ani [/b] =1+1' WHERE id = ?", [a])
+    store.set_pin(a, "2468")
     app = VocabApp(Workspace(store, clock, ["alpha", "beta"]), NO_FUZZ)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_home(app, pilot, store.learner(a))

@@ -92,7 +92,7 @@ async def test_only_trainers_and_managers_get_the_preview_and_the_report(tmp_pat
         assert isinstance(app.screen, HomeScreen)  # a learner: nothing happens
         await pilot.press("k")
         assert isinstance(app.screen, HomeScreen)
-    _trainer(ws, "manager")
+    _trainer(ws, "trainer")
     app = VocabApp(ws, NO_FUZZ)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("down", "enter", "k")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
-from .clock import UTC, Clock, parse_iso
+from .clock import Clock, parse_iso
 from .models import DayProgress, DeckCounts, Learner
 from .scheduling import SchedulerSettings, day_end, day_start, remaining, study_day_bounds
 from .store import MATURE_DAYS, Store
