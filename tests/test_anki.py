@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -137,6 +138,7 @@ def test_anki_itself_imports_it_and_a_second_import_adds_no_copies(tmp_path, dec
         first = col.import_anki_package(request)
         assert len(first.log.new) == 2 and col.note_count() == 2
         deck_file.write_text(DECK.replace("tebal & miring", "tebal"), encoding="utf-8")
+        time.sleep(1.1)  # Anki takes a note from a package only when it is newer, to the second
         assert invoke(["decks", "export-anki", str(deck_file), "-o", str(target)]).exit_code == 0
         second = col.import_anki_package(request)
         # Anki counts every note of a newer export as updated; none is new, none is a copy

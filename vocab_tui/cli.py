@@ -217,7 +217,6 @@ def _load_known(obj: dict[str, Any]) -> tuple[LoadResult, list[tuple[DeckInfo, s
     Returns the load result (its `decks` are the files parsed) and, for each unchanged file, the
     stored deck (title, active card count) with its path.
     """
-    from .decks import load_decks
     from .store import Store
 
     path = db_path(obj)

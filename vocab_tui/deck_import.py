@@ -54,10 +54,13 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "ipa": ("lafal", "pelafalan"),
     "notes": ("catatan", "keterangan"),
     "acronym_of": ("kepanjangan", "singkatan dari"),
+    "replaces": ("menggantikan", "id lama"),
 }
+# Fields that hold a list: a cell splits on ',' or ';'.
+LIST_KEYS = ("tags", "replaces")
 # The order of keys in a written card: the order of the bundled decks, with the id first.
 CARD_ORDER = ("id", "term", "translation", "definition", "example", "example_translation", "part_of_speech",
-              "level", "tags", "ipa", "acronym_of", "notes")
+              "level", "tags", "ipa", "acronym_of", "notes", "replaces")
 assert sorted(CARD_ORDER) == sorted(CARD_KEYS) == sorted(FIELDS)
 HEADER_ORDER = ("id", "title", "description", "language", "translation_language", "version", "tags")
 # Parts of speech as Indonesian dictionaries (KBBI) name them.
@@ -118,7 +121,7 @@ def card_fields(card: Card) -> CardFields:
     for key in CARD_ORDER:
         value = getattr(card, key)
         if value:
-            values[key] = tuple(value) if key == "tags" else str(value)
+            values[key] = tuple(value) if key in LIST_KEYS else str(value)
     return values
 
 
@@ -181,7 +184,7 @@ def _cell(table: Table, row: Row, key: str, column: int, problems: list[str]) ->
                         ).format(key=key, code=describe_character(char))
         problems.append(f"{place}: {message}")
         return None
-    if key == "tags":
+    if key in LIST_KEYS:
         return tuple(dict.fromkeys(tag.strip() for tag in _TAG_SPLIT.split(text) if tag.strip()))
     if key == "level":
         if text.upper() not in LEVELS:
@@ -390,7 +393,7 @@ def dump_deck(header: dict[str, object], cards: Iterable[CardFields]) -> str:
             if key == "version" and isinstance(value, str) and value.isdigit() and not value.startswith("0"):
                 value = int(value)  # `version: 3`, as people write it (the loader takes a number)
             head[key] = _Flow(value) if key == "tags" else value
-    body = [{key: (_Flow(card[key]) if key == "tags" else card[key]) for key in CARD_ORDER if key in card}
+    body = [{key: (_Flow(card[key]) if key in LIST_KEYS else card[key]) for key in CARD_ORDER if key in card}
             for card in cards]
     return yaml.dump({"deck": head, "cards": body}, Dumper=_DeckDumper, sort_keys=False, allow_unicode=True,
                      default_flow_style=False, width=1_000_000, indent=2)
