@@ -632,3 +632,13 @@ def test_the_template_fits_an_80_column_editor(tmp_path: Path) -> None:
         assert result.exit_code == 0
         lines = (tmp_path / f"deck-{lang}.yaml").read_text(encoding="utf-8").splitlines()
         assert max(len(line) for line in lines) <= 79, max(lines, key=len)
+
+
+def test_an_unclosed_brace_is_told_with_the_brace_it_needs(tmp_path):
+    """The message about '{' holds a literal '}': it must survive the message's own formatting."""
+    from vocab_tui.decks import check_deck
+
+    path = tmp_path / "brace.yaml"
+    path.write_text("{.", encoding="utf-8")
+    _deck, problems = check_deck(path)
+    assert len(problems) == 1 and "'}'" in problems[0].message

@@ -33,7 +33,7 @@ _PROBLEMS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (r"did not find expected ',' or '\]'|expected ',' or '\]'", "yaml-bracket",
          N_("a list in square brackets is not closed; add ']' at its end, and separate the items with ', '")),
         (r"did not find expected ',' or '\}'|expected ',' or '\}'", "yaml-bracket",
-         N_("a mapping in braces is not closed; add '}' at its end, and separate the items with ', '")),
+         N_("a mapping in braces is not closed; add '}}' at its end, and separate the items with ', '")),
         (r"found unexpected end of stream", "yaml-unclosed",
          N_("the file ends before a quote or a bracket is closed; close it")),
         (r"that cannot start any token", "yaml-character",
