@@ -1,10 +1,21 @@
-"""Deck files made on the fly for tests."""
+"""Deck files made on the fly for tests, and the command line run in process."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import yaml
+from click.testing import CliRunner, Result
+
+from vocab_tui.cli import build_cli
+
+# Settings from the environment that would steer a command away from what a test gives it.
+COMMAND_ENV = ("VOCAB_TUI_DB", "VOCAB_TUI_DECKS", "VOCAB_TUI_LANG")
+
+
+def invoke(args: list[str]) -> Result:
+    """Run `vocab-tui ARGS` in English in this process (clear COMMAND_ENV first: see `clean_env`)."""
+    return CliRunner().invoke(build_cli(), ["--lang", "en", *args])
 
 
 def write_deck(folder: Path, deck_id: str, n: int, *, title: str | None = None, skip: set[int] = frozenset(),

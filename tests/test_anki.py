@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-import time
 import sqlite3
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
 from vocab_tui.anki import FIELD_NAMES, anki_deck_id, model_id, note_guid
-from vocab_tui.cli import build_cli
 from vocab_tui.decks import check_deck
+
+from .helpers import COMMAND_ENV, invoke
 
 DECK = """\
 deck:
@@ -43,12 +43,8 @@ cards:
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("VOCAB_TUI_DB", "VOCAB_TUI_DECKS", "VOCAB_TUI_LANG"):
+    for var in COMMAND_ENV:
         monkeypatch.delenv(var, raising=False)
-
-
-def invoke(args: list[str]) -> Result:
-    return CliRunner().invoke(build_cli(), ["--lang", "en", *args])
 
 
 def read_apkg(path: Path, tmp_path: Path) -> tuple[list[tuple[str, int, list[str], str]], dict, dict]:

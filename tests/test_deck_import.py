@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
 from openpyxl import Workbook
 
-from vocab_tui.cli import build_cli
 from vocab_tui.deck_import import (
     DeckImportError,
     card_fields,
@@ -24,6 +22,8 @@ from vocab_tui.deck_import import (
 from vocab_tui.decks import check_deck
 from vocab_tui.spreadsheet import SpreadsheetError
 
+from .helpers import COMMAND_ENV, invoke
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "docs" / "examples" / "kosakata-layanan.csv"
 HEADER = ["term", "translation", "definition", "example"]
@@ -33,12 +33,8 @@ PHISHING = ["phishing", "pengelabuan", "Tricking people into giving passwords.",
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("VOCAB_TUI_DB", "VOCAB_TUI_DECKS", "VOCAB_TUI_LANG"):
+    for var in COMMAND_ENV:
         monkeypatch.delenv(var, raising=False)
-
-
-def invoke(args: list[str]) -> Result:
-    return CliRunner().invoke(build_cli(), ["--lang", "en", *args])
 
 
 def write_csv(path: Path, rows: list[list[str]], delimiter: str = ",", bom: bool = False,

@@ -46,15 +46,22 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .core import QUICK_CHECK_MAX_BYTES
     from .backup import DailyBackup
+    from .core import QUICK_CHECK_MAX_BYTES
     from .database import Store
     from .learners import KEEP
     from .merge import MergeReport, SkippedLearner
     from .pins import PinCheck, PinError
     from .records import ErasedLearner, ImportOutcome, MergedLearners
     from .reviews import KEEP_FLAGS, SavedAnswer
-    from .schema import APPLICATION_ID, MATURE_DAYS, MIGRATIONS, REVIEW_ID_RANDOM_BITS, SCHEMA_VERSION, new_review_id
+    from .schema import (
+        APPLICATION_ID,
+        MATURE_DAYS,
+        MIGRATIONS,
+        REVIEW_ID_RANDOM_BITS,
+        SCHEMA_VERSION,
+        new_review_id,
+    )
 
 _LAZY = {
     "Store": "database",
@@ -90,10 +97,10 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "MergeReport", "APPLICATION_ID", "BUSY_TIMEOUT_MS", "DailyBackup", "KEEP_FLAGS", "LOW_SPACE_BYTES", "MATURE_DAYS", "MIGRATIONS",
-    "QUICK_CHECK_MAX_BYTES", "REVIEW_ID_RANDOM_BITS", "SCHEMA_VERSION", "DamagedDatabaseError",
-    "DatabaseBusyError", "DiskFullError", "DuplicateLearner", "DuplicateNip", "PinCheck", "PinError", "ErasedLearner", "ImportOutcome",
-    "KEEP", "MergedLearners", "ForeignDatabaseError", "NewerDatabaseError",
-    "ReadOnlyDatabaseError", "SavedAnswer", "StaleCardError", "Store", "StoreError", "database_error",
-    "new_review_id", "same_person_key", "SkippedLearner",
+    "APPLICATION_ID", "BUSY_TIMEOUT_MS", "DailyBackup", "DamagedDatabaseError", "DatabaseBusyError",
+    "DiskFullError", "DuplicateLearner", "DuplicateNip", "ErasedLearner", "ForeignDatabaseError",
+    "ImportOutcome", "KEEP", "KEEP_FLAGS", "LOW_SPACE_BYTES", "MATURE_DAYS", "MIGRATIONS", "MergeReport",
+    "MergedLearners", "NewerDatabaseError", "PinCheck", "PinError", "QUICK_CHECK_MAX_BYTES",
+    "REVIEW_ID_RANDOM_BITS", "ReadOnlyDatabaseError", "SCHEMA_VERSION", "SavedAnswer", "SkippedLearner",
+    "StaleCardError", "Store", "StoreError", "database_error", "new_review_id", "same_person_key",
 ]
