@@ -4,6 +4,7 @@
     python bench/compare_anki.py                     # N = 10,000 and 100,000 cards
     python bench/compare_anki.py --cards 2000 --answers 50 --repeat 5 --startup-repeat 3   # a quick look
     python bench/compare_anki.py --strict            # exit 1 when a figure misses its budget
+    python bench/compare_anki.py --only startup --startup-repeat 11   # start-up only (no Anki needed)
 
 For each N both systems get the same collection: N cards in one deck, the even ones new, the odd
 ones in review and due (same stability, difficulty, interval and days overdue in both), FSRS on,
@@ -526,7 +527,11 @@ def compare_startup(repeat: int, tmp: Path) -> list[Figure]:
     home = tmp / "home"
     (home / "config").mkdir(parents=True)
     db = tmp / "startup.db"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("VOCAB_TUI_", "TEXTUAL"))}
+    # PYTHONDONTWRITEBYTECODE would make every run compile vocab-tui from source (~200 ms of its first
+    # screen), while the libraries it is compared with run from the bytecode pip wrote at install: an
+    # installed vocab-tui has its bytecode too, which the warm-up runs below write here.
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("VOCAB_TUI_", "TEXTUAL")) and k != "PYTHONDONTWRITEBYTECODE"}
     env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"),
                VOCAB_TUI_DB=str(db), TERM="xterm-256color", BENCH_PEAK_FILE=str(tmp / "peak"))
     from vocab_tui.decks import bundled_decks_dir
@@ -584,11 +589,15 @@ def machine() -> str:
                    if line.startswith("MemTotal")) + " kB"
     except (OSError, StopIteration):
         mem = "?"
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
+        anki_version = version("anki")
+    except PackageNotFoundError:  # --only startup runs without it
+        anki_version = "not installed"
     load = "/".join(f"{x:.1f}" for x in os.getloadavg())
     return (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, load {load}, {cores} cores, {mem} RAM, Python "
-            f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}, anki {version('anki')}, "
+            f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}, anki {anki_version}, "
             f"vocab-tui {version('vocab-tui')}")
 
 
@@ -601,24 +610,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--anki-review-order", choices=REVIEW_ORDERS, default="retrievability",
                         help="Anki's review order: as vocab-tui (least retrievable first; the default) or "
                         "Anki's own default (due date, then random)")
+    parser.add_argument("--only", choices=("cards", "startup"),
+                        help="run only the card figures against Anki, or only the start-up comparison "
+                        "(which needs no Anki)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a figure misses its budget")
     args = parser.parse_args(argv)
-    try:
-        import anki  # noqa: F401
-    except ImportError:
-        print("The comparison needs Anki's engine: pip install -e '.[bench]'", file=sys.stderr)
-        return 2
-    sizes = [int(x.replace("_", "")) for x in args.cards.split(",") if x.strip()]
+    if args.only == "startup" and not args.startup_repeat:
+        parser.error("--only startup needs --startup-repeat of at least 1")
+    if args.only != "startup":
+        try:
+            import anki  # noqa: F401
+        except ImportError:
+            print("The comparison needs Anki's engine: pip install -e '.[bench]'", file=sys.stderr)
+            return 2
+    sizes = [int(x.replace("_", "")) for x in args.cards.split(",") if x.strip()] if args.only != "startup" else []
     for n in sizes:
         if n < 2 * args.answers + 4:
             parser.error(f"--cards {n} is too small for --answers {args.answers}: each half needs that many cards")
     print(machine(), flush=True)
-    print(f"Anki's review order: {args.anki_review_order}", flush=True)
+    if args.only != "startup":
+        print(f"Anki's review order: {args.anki_review_order}", flush=True)
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="vocab-bench-") as tmp:
         for n in sizes:
             figures += compare_cards(n, args.answers, args.repeat, Path(tmp), args.anki_review_order)
-        if args.startup_repeat:
+        if args.startup_repeat and args.only != "cards":
             figures += compare_startup(args.startup_repeat, Path(tmp))
     print()
     print("| figure | vocab-tui | Anki / minimal | ratio | budget | verdict |")

@@ -209,3 +209,13 @@ def test_compare_anki_refuses_too_few_cards():
     pytest.importorskip("anki")
     out = _run("bench/compare_anki.py", "--cards", "10", "--answers", "8", "--startup-repeat", "0")
     assert out.returncode == 2 and "too small" in out.stderr
+
+
+def test_compare_anki_runs_the_startup_comparison_alone():
+    out = _run("bench/compare_anki.py", "--only", "startup", "--startup-repeat", "1")
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    rows = re.findall(r"^\| (.+?) \| [\d,.]+ (?:ms|MiB) \| [\d,.]+ \| [\d.]+× \| ≤[\d.]+× \| (?:PASS|FAIL) \|$",
+                      out.stdout, flags=re.M)
+    assert [row.split(" vs ")[0].split(",")[0] for row in rows] == [
+        "first screen", "peak memory on the first screen", "`vocab-tui --help`", "`vocab-tui decks list`"], out.stdout
+    assert "answer a" not in out.stdout and "Anki's review order" not in out.stdout
