@@ -163,11 +163,40 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
+class _CommandTree(click.Group):
+    """The `vocab-tui` group, whose further commands (COMMAND_MODULES) register on first use of `commands`.
+
+    Looking a command up, listing commands for help or completion, or reading `commands` registers
+    them all; `vocab-tui` with no command (the app) imports none of those modules.
+    """
+
+    _pending: tuple[tuple[str, ...], Config] | None = None
+
+    def register_later(self, modules: tuple[str, ...], config: Config) -> None:
+        self._pending = (modules, config)
+
+    @property  # type: ignore[override]
+    def commands(self) -> dict[str, click.Command]:
+        if self._pending is not None:
+            (modules, config), self._pending = self._pending, None
+            for module in modules:
+                importlib.import_module(module).register(self, config)
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:
+        self._commands = value
+
+
 def build_cli(config: Config | None = None) -> click.Group:
-    """Build the command tree (after the language is chosen, so help texts are translated)."""
+    """Build the command tree (after the language is chosen, so help texts are translated).
+
+    The modules of COMMAND_MODULES load when a command is looked up or listed (see `_CommandTree`).
+    """
     config = config or Config()
 
     @click.group(
+        cls=_CommandTree,
         invoke_without_command=True,
         context_settings={"help_option_names": ["-h", "--help"]},
         help=_("Learn English and digital-government vocabulary in the terminal. "
@@ -206,8 +235,8 @@ def build_cli(config: Config | None = None) -> click.Group:
     def learners() -> None:
         pass
 
-    for module in COMMAND_MODULES:
-        importlib.import_module(module).register(main, config)
+    assert isinstance(main, _CommandTree)
+    main.register_later(COMMAND_MODULES, config)
     return main
 
 

@@ -6,8 +6,10 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import Protocol
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 UTC = timezone.utc
 
@@ -22,6 +24,8 @@ class Clock(Protocol):
 
 def zone(name: str) -> ZoneInfo | None:
     """The IANA time zone called `name` (e.g. Asia/Jakarta), or None when there is no such zone."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # here: `--help` needs no time zone rules
+
     try:
         return ZoneInfo(name.strip())
     except (ZoneInfoNotFoundError, ValueError):  # ValueError: not a zone name at all, e.g. "../x"

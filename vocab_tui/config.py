@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,11 +52,15 @@ def load_config(path: Path | None = None) -> Config:
     """Read the config file; a missing file means the defaults."""
     path = path or config_path()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return Config(path=path)
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError(_("Cannot read the config file {path}: {reason}").format(path=path, reason=err)) from None
+    import tomllib  # here: most starts have no config file to parse
+
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(_("The config file {path} is not valid TOML: {reason}").format(path=path, reason=err)) from None
     warnings: list[str] = []

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,6 +157,8 @@ def report_text(error: BaseException, command: str, clock: Clock) -> str:
         "",
         "Exception messages are left out on purpose: they can quote names, units and answers.",
     ]
+    import traceback  # here: only a crash needs it
+
     for number, current in enumerate(_chain(error)):
         lines.append("")
         lines.append(("exception: " if number == 0 else "linked exception: ") + _type_name(current))

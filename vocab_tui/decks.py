@@ -15,18 +15,37 @@ import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
+from typing import TYPE_CHECKING
 
 from .i18n import N_, _, ngettext
 from .paths import bundled_decks_dir  # noqa: F401  (where it always was, for callers)
 from .text import control_characters, describe_character, visible
-from .yaml_messages import yaml_error
 
-try:  # the C loader is several times faster; both are safe loaders
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+if TYPE_CHECKING:
+    import yaml
+
+    from .yaml_messages import yaml_error
+
+    _Loader: type
+
+
+def _need_yaml() -> None:
+    """Import PyYAML (and its messages) on the first parse, as this module's `yaml` and `_Loader`.
+
+    Start-up parses nothing when the database already holds every deck file unchanged (files are
+    only hashed, see `load_decks`): the app's first screen and `decks list` then never load YAML.
+    """
+    global yaml, _Loader, yaml_error
+    if "_Loader" in globals():
+        return
+    import yaml
+
+    from .yaml_messages import yaml_error
+
+    try:  # the C loader is several times faster; both are safe loaders
+        _Loader = yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+        _Loader = yaml.SafeLoader
 
 LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 PARTS_OF_SPEECH = (
@@ -550,6 +569,7 @@ def check_deck(path: Path, raw: bytes | None = None) -> tuple[Deck | None, list[
 
 def inspect_deck(path: Path, raw: bytes | None = None) -> DeckCheck:
     """Read (unless `raw` is given), parse and validate one deck file; never raises for its content."""
+    _need_yaml()
     path = Path(path)
     checker = _Checker(path)
 
@@ -812,7 +832,7 @@ def problems_by_card(path: Path) -> tuple[dict[int, list[Problem]], list[Problem
     Returns {card position (0-based, as `Card.position`): its problems} and the problems outside
     any card (the header, the file as a whole, or a file that is not valid YAML).
     """
-    _deck, problems = check_deck(path)
+    _deck, problems = check_deck(path)  # loads YAML
     starts: list[int] = []
     raw, _problem = read_deck_file(path)
     try:
@@ -872,6 +892,7 @@ def read_deck_id(path: Path) -> str | None:
     Far cheaper than `check_deck` when only the id matters (the header comes first); nothing else
     of the file is checked.
     """
+    _need_yaml()
     raw, _problem = read_deck_file(path)
     if raw is None:
         return None

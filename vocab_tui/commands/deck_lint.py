@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -54,6 +53,8 @@ def register(main: click.Group, config: Config) -> None:
                 },
             }
             # ensure_ascii: control characters and any odd character travel as \u escapes
+            import json  # here: only the JSON report needs it
+
             click.echo(json.dumps(document, ensure_ascii=True, indent=2))
         else:
             for path, shown, more in files:

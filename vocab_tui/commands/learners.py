@@ -22,11 +22,10 @@ from ..cli import (
 )
 from ..config import Config
 from ..i18n import N_, _, ngettext
-from ..models import Learner
-from ..nip import mask
 from ..store import DuplicateLearner, DuplicateNip, StoreError
 
 if TYPE_CHECKING:
+    from ..models import Learner
     from ..store import Store
 
 MAX_PROBLEMS_SHOWN = 50
@@ -119,6 +118,8 @@ def register(main: click.Group, config: Config) -> None:
         if not everyone:
             echo(_("No learners yet. Add one with: vocab-tui learners add NAME --unit OPD"))
             return
+        from ..nip import mask
+
         rows = [(str(x.id), x.name, x.unit, (x.nip if show_nip else mask(x.nip)) if x.nip else "",
                  role_name(x.role), x.created_at.strftime("%Y-%m-%d")) for x in everyone]
         print_table([_("ID"), _("NAME"), _("UNIT"), _("NIP"), _("ROLE"), _("CREATED")], rows)
@@ -281,6 +282,8 @@ def _edit(store: Store, learner_id: int, changes: dict[str, str], allow_duplicat
     if after == before:
         echo(_("Nothing changed: {who}").format(who=who(after)))
         return
+    from ..nip import mask
+
     echo(_("Saved: {who}").format(who=who(after)) + (f" · NIP {mask(after.nip)}" if after.nip else "")
          + f" · {role_name(after.role)}")
     if after.role == "manager" and before.role != "manager":

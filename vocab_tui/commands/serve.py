@@ -8,8 +8,6 @@ host is given; an office that opens it to its network puts it behind a reverse p
 
 from __future__ import annotations
 
-import ipaddress
-import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,8 @@ def is_loopback(host: str) -> bool:
     """Whether `host` names this machine only (127.0.0.0/8, ::1, localhost)."""
     if host.strip().lower() in ("localhost", "localhost."):
         return True
+    import ipaddress  # here, as the command's other imports: `--help` stays fast
+
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
@@ -43,6 +43,8 @@ def app_command(obj: dict[str, Any]) -> str:
     for folder in obj.get("deck_dirs", ()):
         words += ["--decks", str(Path(folder).absolute())]
     words += ["--lang", obj.get("lang") or current_language()]
+    import shlex
+
     return shlex.join(words)
 
 

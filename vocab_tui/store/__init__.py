@@ -23,7 +23,6 @@ Opening a file is careful, because the file may not be ours and may be shared:
 from __future__ import annotations
 
 import importlib
-import sqlite3  # noqa: F401  (tests reach the connect function through this package)
 from typing import TYPE_CHECKING, Any
 
 # The errors are light (no SQLite layer, no YAML): commands import them to catch them, and `--help` must
@@ -87,6 +86,8 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "sqlite3":  # tests reach the connect function through this package; loaded when asked
+        return importlib.import_module("sqlite3")
     module = _LAZY.get(name)
     if module is None:
         try:  # a module of the package: `store.core`

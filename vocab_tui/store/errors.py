@@ -8,14 +8,12 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
+from ..i18n import _
+
+if TYPE_CHECKING:  # annotations only: commands import these errors, and `--help` must stay fast
     from fsrs import Card as FSRSCard
 
-from ..i18n import _
-from ..nip import mask
-from ..models import (
-    Learner,
-)
+    from ..models import Learner
 
 # How long a write waits for the lock before telling the person the file is busy. A whole office answering
 # at once queues its commits (about 80 a second on one file, bench/load.py): a few seconds' wait in a
@@ -167,6 +165,8 @@ class DuplicateNip(StoreError):
     """Another profile has this NIP already; `existing` is that profile."""
 
     def __init__(self, existing: Learner) -> None:
+        from ..nip import mask
+
         who = existing.name + (f" ({existing.unit})" if existing.unit else "")
         super().__init__(_("The NIP ending {last} is already used by {who} (id {id})").format(
             last=mask(existing.nip or "")[-4:], who=who, id=existing.id))

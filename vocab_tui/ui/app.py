@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from rich.align import Align
 from textual import events
@@ -21,12 +22,14 @@ from ..i18n import LANGUAGE_NAMES, N_, _, current_language, ngettext, set_langua
 from ..models import Learner
 from ..scheduling import SchedulerSettings
 from ..store import StoreError
-from ..study import StudySession
 from ..text import visible
-from ..workspace import Workspace
 from .keys import binding_ids, keymap_ids, localize_bindings, set_keymap
 from .safe import Option, command, markup, plain
 from .themes import HIGH_CONTRAST, THEMES
+
+if TYPE_CHECKING:  # annotations only: the first screen needs neither a study session nor the deck loader
+    from ..study import StudySession
+    from ..workspace import Workspace
 
 
 class VocabPalette(CommandPalette):
@@ -61,6 +64,7 @@ class VocabPalette(CommandPalette):
 
 
 def known_binding_ids() -> set[str]:
+    """The id of every binding of the app and its screens (imports every screen: ask only when needed)."""
     from .screens import (
         browse,
         dashboard,
@@ -137,7 +141,8 @@ class VocabApp(App[None]):
         backup = self.workspace.backup
         if backup is not None and backup.thread is not None:  # a big file is copied while the app runs
             self._backup_timer = self.set_interval(1.0, self._check_backup)
-        unknown = sorted(keymap_ids() - known_binding_ids())
+        remapped = keymap_ids()  # checked only when the settings remap keys: it imports every screen
+        unknown = sorted(remapped - known_binding_ids()) if remapped else []
         if unknown:
             self.notify(
                 _("Unknown key binding ids in [keys]: {ids}. See the user guide for the list.").format(

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from string import Formatter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -177,18 +177,37 @@ class Select(textual_widgets.Select):  # type: ignore[type-arg]
         super().set_options([(shown(prompt), value) for prompt, value in options])
 
 
-class DataTable(textual_widgets.DataTable):  # type: ignore[type-arg]
-    """Textual's DataTable; str cells, row labels and column labels are shown literally."""
+def _data_table() -> type:
+    """Textual's DataTable, made safe; built on first use (PEP 562 `__getattr__` below), because
+    Textual's table module is not needed for the first screen and start-up is measured."""
 
-    def add_column(self, label: Any, *, width: int | None = None, key: str | None = None,
-                   default: Any = None) -> Any:
-        return super().add_column(_cell(label), width=width, key=key, default=default)
+    class DataTable(textual_widgets.DataTable):  # type: ignore[type-arg]
+        """Textual's DataTable; str cells, row labels and column labels are shown literally."""
 
-    def add_row(self, *cells: Any, height: int | None = 1, key: str | None = None, label: Any = None) -> Any:
-        return super().add_row(*map(_cell, cells), height=height, key=key, label=_cell(label))
+        def add_column(self, label: Any, *, width: int | None = None, key: str | None = None,
+                       default: Any = None) -> Any:
+            return super().add_column(_cell(label), width=width, key=key, default=default)
 
-    def update_cell(self, row_key: Any, column_key: Any, value: Any, *, update_width: bool = False) -> None:
-        super().update_cell(row_key, column_key, _cell(value), update_width=update_width)
+        def add_row(self, *cells: Any, height: int | None = 1, key: str | None = None, label: Any = None) -> Any:
+            return super().add_row(*map(_cell, cells), height=height, key=key, label=_cell(label))
+
+        def update_cell(self, row_key: Any, column_key: Any, value: Any, *, update_width: bool = False) -> None:
+            super().update_cell(row_key, column_key, _cell(value), update_width=update_width)
+
+    DataTable.__qualname__ = DataTable.__name__
+    DataTable.__module__ = __name__
+    return DataTable
+
+
+if TYPE_CHECKING:
+    DataTable: Any
+
+
+def __getattr__(name: str) -> Any:
+    if name == "DataTable":
+        table = globals()["DataTable"] = _data_table()  # once: later lookups find the module attribute
+        return table
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Input(textual_widgets.Input):
