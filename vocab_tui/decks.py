@@ -7,7 +7,6 @@ and it reports every problem in a file rather than stopping at the first.
 from __future__ import annotations
 
 import bisect
-import difflib
 import hashlib
 import os
 import re
@@ -296,6 +295,13 @@ def read_deck_file(path: Path) -> tuple[bytes | None, Problem | None]:
     return raw, None
 
 
+def _closest(word: str, choices: tuple[str, ...]) -> list[str]:
+    """The one choice most like a misspelt `word` (difflib, loaded only when a word is misspelt), or []."""
+    import difflib
+
+    return difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+
+
 class _Checker:
     """Collects problems for one file while turning its node tree into a Deck."""
 
@@ -341,7 +347,7 @@ class _Checker:
     ) -> None:
         for key, (key_node, _value) in items.items():
             if key not in known:
-                close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+                close = _closest(key, known)
                 hint = (
                     _("did you mean '{key}'?").format(key=close[0])
                     if close
@@ -715,7 +721,7 @@ def _check_cards(checker: _Checker, node: yaml.Node, deck_id: str) -> list[Card]
             _bad_level(checker, items["level"][1], level)
         pos = values.get("part_of_speech")
         if isinstance(pos, str) and pos not in PARTS_OF_SPEECH:
-            close = difflib.get_close_matches(pos, PARTS_OF_SPEECH, n=1)
+            close = _closest(pos, PARTS_OF_SPEECH)
             hint = _("did you mean '{value}'?").format(value=close[0]) if close else ", ".join(PARTS_OF_SPEECH)
             checker.add(
                 items["part_of_speech"][1],
