@@ -48,7 +48,7 @@ NOT_FOR_THE_FIRST_SCREEN = (
 )
 NOT_FOR_HELP = (
     "sqlite3", "sqlite_utils", "yaml", "fsrs", "textual", "zoneinfo", "tomllib", "json", "shlex", "traceback",
-    "vocab_tui.models", "vocab_tui.nip", "vocab_tui.decks", "vocab_tui.store.core", "openpyxl", "xlsxwriter",
+    "vocab_tui.models", "vocab_tui.nip", "vocab_tui.crash", "vocab_tui.decks", "vocab_tui.store.core", "openpyxl", "xlsxwriter",
     "genanki", "textual_serve", "aiohttp",
 )
 NOT_FOR_DECKS_LIST = ("yaml", "textual", "rapidfuzz", "vocab_tui.study", "vocab_tui.modes", "tomllib", "openpyxl",

@@ -20,13 +20,13 @@ from click.core import ParameterSource
 from . import cli_texts
 from .clock import SystemClock, local_timezone
 from .config import Config, ConfigError, load_config
-from .crash import CRASH_EXIT_CODE, INTERRUPTED_EXIT_CODE, Crash, command_outline, write_report
 from .i18n import LANGUAGES, _, detect_language, ngettext, set_language
 from .paths import default_db_path, deck_dirs
 from .store import StoreError  # the errors only: the store itself loads when a command opens it
 from .text import visible
 
 if TYPE_CHECKING:
+    from .crash import Crash
     from .decks import LoadResult
     from .models import DeckInfo
     from .store import Store
@@ -316,8 +316,16 @@ def _early_language(argv: list[str], config: Config) -> str:
 
 
 def _crashed(crash: Crash) -> None:
+    from .crash import CRASH_EXIT_CODE  # the crash module loads only when something went wrong
+
     echo(crash.message(), err=True)
     sys.exit(CRASH_EXIT_CODE)
+
+
+def _interrupted() -> None:
+    from .crash import INTERRUPTED_EXIT_CODE
+
+    sys.exit(INTERRUPTED_EXIT_CODE)
 
 
 def _command_words(group: click.Command) -> set[str]:
@@ -356,7 +364,7 @@ def main(argv: list[str] | None = None) -> None:
         code = cli.main(args=args, prog_name="vocab-tui", standalone_mode=False)
     except click.exceptions.Abort as err:
         if isinstance(err.__cause__, KeyboardInterrupt):
-            sys.exit(INTERRUPTED_EXIT_CODE)
+            _interrupted()
         echo(_("Aborted!"), err=True)
         sys.exit(1)
     except click.ClickException as err:
@@ -365,8 +373,10 @@ def main(argv: list[str] | None = None) -> None:
         echo(shown.getvalue().rstrip("\n"), err=True, allow="\n")
         sys.exit(err.exit_code)
     except KeyboardInterrupt:
-        sys.exit(INTERRUPTED_EXIT_CODE)
+        _interrupted()
     except Exception as err:
+        from .crash import command_outline, write_report
+
         words = _command_words(cli) if cli is not None else set()
         _crashed(write_report(err, command_outline(args, words), SystemClock()))
     sys.exit(code if isinstance(code, int) else 0)
