@@ -19,7 +19,7 @@ from pathlib import Path
 
 from fsrs import Rating
 
-from vocab_tui.clock import FixedClock, iso
+from vocab_tui.clock import FixedClock, iso, to_ms
 from vocab_tui.decks import bundled_decks_dir, load_decks
 from vocab_tui.progress import home_counts, learner_stats
 from vocab_tui.scheduling import SchedulerSettings
@@ -72,8 +72,8 @@ def populate(store: Store, learners: int, per_learner: int, clock: FixedClock) -
         reviews = []
         for _ in range(per_learner):
             at = now - timedelta(days=rng.uniform(0, 365))
-            reviews.append((new_review_id(at, rng), lid, rng.choice(studied), rng.choice((1, 3, 3, 3, 4)), iso(at), 4000,
-                            "recognition", 2, 2, rng.uniform(1, 60), None, 5.0, 5.0, iso(at + timedelta(days=5))))
+            reviews.append((new_review_id(at, rng), lid, rng.choice(studied), rng.choice((1, 3, 3, 3, 4)), to_ms(at),
+                            4000, "recognition", 2, 2, rng.uniform(1, 60), None, 5.0, 5.0, to_ms(at + timedelta(days=5))))
         conn.executemany(
             "INSERT OR IGNORE INTO reviews (id, learner_id, card_pk, rating, answered_at, duration_ms, mode, "
             "state_before, state_after, interval_days, step, stability, difficulty, due) "
@@ -81,6 +81,7 @@ def populate(store: Store, learners: int, per_learner: int, clock: FixedClock) -
             reviews,
         )
     conn.execute("COMMIT")
+    store.recount_daily_activity()  # the log was written directly above
     store.db.execute("ANALYZE")
 
 

@@ -21,6 +21,7 @@ import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_core import populate  # noqa: E402
@@ -40,11 +41,11 @@ BUDGETS = {  # seconds (wall), and MB of peak memory for the CSV export
 }
 MEMORY_BUDGET_MB = {"export csv (whole city)": 300}
 NOW = datetime(2026, 11, 2, 2, tzinfo=timezone.utc)  # bench_core.populate's "now"
-WITA = timezone(timedelta(hours=8), "WITA")
+WITA = ZoneInfo("Asia/Makassar")  # as the export commands below see it (TZ=Asia/Makassar)
 
 
 def build(db: Path, learners: int, per_learner: int) -> None:
-    clock = FixedClock(NOW)
+    clock = FixedClock(NOW, tz=WITA)  # the office's zone: its days are counted so from the start
     open_workspace(db, [bundled_decks_dir()], clock).store.close()
     store = Store(db, clock)
     started = time.perf_counter()

@@ -53,12 +53,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from vocab_tui.clock import Clock, SystemClock, iso
+from vocab_tui.clock import Clock, SystemClock, iso, to_ms
 from vocab_tui.models import LearnerSettings
 from vocab_tui.progress import home_counts, learner_stats
 from vocab_tui.scheduling import SchedulerSettings
 from vocab_tui.store import Store, new_review_id
 from vocab_tui.study import StudySession
+from vocab_tui.study_days import StudyDays
 from vocab_tui.workspace import open_workspace
 
 HERE = Path(__file__).resolve().parent
@@ -132,6 +133,7 @@ class VocabSide:
         self.path = path
         self.clock = clock
         self.store = Store(path, clock)
+        self.store.use_study_days(StudyDays(clock.tz, NO_STEPS.day_starts_at))  # as a workspace opens it
         now = clock.now()
         conn = self.store.db.conn
         # Bulk path: the same rows Store.sync_decks writes, in one transaction.
@@ -408,9 +410,9 @@ def year_of_reviews(store: Store, clock: Clock, n: int) -> int:
         for k, (pk, before_state) in enumerate(picks):
             at = moment + timedelta(seconds=20 * k)
             interval = rng.uniform(1, 90)
-            reviews.append((new_review_id(at, rng), lid, pk, rng.choice((1, 3, 3, 3, 4)), iso(at), 6000, "mixed",
+            reviews.append((new_review_id(at, rng), lid, pk, rng.choice((1, 3, 3, 3, 4)), to_ms(at), 6000, "mixed",
                             before_state, 2, None if before_state == 0 else interval, None, interval * 2, 5.0,
-                            iso(at + timedelta(days=interval * 2))))
+                            to_ms(at + timedelta(days=interval * 2))))
     conn.executemany(
         "INSERT OR IGNORE INTO reviews (id, learner_id, card_pk, rating, answered_at, duration_ms, mode, "
         "state_before, state_after, interval_days, step, stability, difficulty, due) "
@@ -421,6 +423,7 @@ def year_of_reviews(store: Store, clock: Clock, n: int) -> int:
         [(lid, pk, rng.uniform(1, 120), iso(now + timedelta(days=rng.uniform(-2, 90))), iso(now - timedelta(days=3)))
          for pk in studied])
     conn.execute("COMMIT")
+    store.recount_daily_activity([lid])  # the log was written directly above
     return lid
 
 

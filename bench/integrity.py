@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vocab_tui.clock import from_ms, iso
+
 # The newest review of each (learner, card), in the order the store itself uses (answered_at, then id).
 _LAST_REVIEWS = """
 SELECT r.learner_id, r.card_pk, r.state_after, r.step, r.stability, r.difficulty, r.due, r.answered_at,
@@ -29,6 +31,11 @@ WHERE NOT EXISTS (
       AND (later.answered_at, later.id) > (r.answered_at, r.id)
 )
 """
+def _text(millis: int | None) -> str | None:
+    """A review-log instant (Unix ms) as card_states writes it (clock.iso)."""
+    return None if millis is None else iso(from_ms(millis))
+
+
 _STATES = "SELECT learner_id, card_pk, state, step, stability, difficulty, due, last_review, reps FROM card_states"
 
 
@@ -83,7 +90,8 @@ def check(db_path: Path, acknowledged: Iterable[int] = ()) -> Verdict:
         if state is None:
             disagreeing.append(f"learner {key[0]} card {key[1]}: reviewed, but no card state")
             continue
-        expected = tuple(review)  # state_after, step, stability, difficulty, due, answered_at, count
+        # state_after, step, stability, difficulty, due, answered_at (the log's in Unix ms, the state's as text), count
+        expected = (*review[:4], _text(review[4]), _text(review[5]), review[6])
         if tuple(state) != expected:
             disagreeing.append(f"learner {key[0]} card {key[1]}: state {tuple(state)} but the log says {expected}")
     return Verdict(integrity, len(present), len(states), lost, disagreeing)

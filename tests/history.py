@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fsrs import Rating
 
-from vocab_tui.clock import FixedClock
+from vocab_tui.clock import FixedClock, from_ms, iso
 from vocab_tui.models import Answer
 from vocab_tui.scheduling import grade, make_scheduler
 from vocab_tui.store import Store
@@ -97,8 +97,20 @@ def assert_chain_holds(store: Store) -> None:
     for (learner, pk), last in previous.items():
         state = store.db.execute("SELECT state, step, stability, difficulty, due, last_review, reps FROM card_states "
                                  "WHERE learner_id = ? AND card_pk = ?", [learner, pk]).fetchone()
-        assert state[:6] == (last["state_after"], last["step"], last["stability"], last["difficulty"], last["due"],
-                             last["answered_at"])
+        assert state[:6] == (last["state_after"], last["step"], last["stability"], last["difficulty"],
+                             iso(from_ms(last["due"])), iso(from_ms(last["answered_at"])))
         count = store.db.execute("SELECT count(*) FROM reviews WHERE learner_id = ? AND card_pk = ?",
                                  [learner, pk]).fetchone()[0]
         assert state[6] == count
+    assert_daily_activity_holds(store)
+
+
+def daily_activity(store: Store) -> list[tuple]:
+    return store.db.execute("SELECT * FROM daily_activity ORDER BY learner_id, deck_id, day").fetchall()
+
+
+def assert_daily_activity_holds(store: Store) -> None:
+    """The daily roll-up, as kept answer by answer, is what counting the whole review log again gives."""
+    kept = daily_activity(store)
+    store.recount_daily_activity()
+    assert kept == daily_activity(store)

@@ -1,4 +1,4 @@
-"""Databases as earlier releases wrote them: schema v1, v2 and v3 files with realistic rows, for migration tests."""
+"""Databases as earlier releases wrote them: schema v1 to v4 files with realistic rows, for migration tests."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from fsrs import Card as FSRSCard
 from fsrs import Rating
 from sqlite_utils import Database
 
-from vocab_tui.clock import iso
+from vocab_tui.clock import iso, to_ms
 from vocab_tui.scheduling import grade, make_scheduler
 from vocab_tui.store import APPLICATION_ID, MIGRATIONS
 
@@ -26,10 +26,19 @@ CARDS = [("spbe-001", "e-government", "pemerintahan digital"), ("spbe-002", "int
 
 
 def build_old_database(path: Path, version: int) -> dict:
-    """A file of schema `version` (1-3) holding two learners, a deck, three cards, their states and ten reviews
-    (with JSON card_before/card_after) as that release stored them. Returns what the file holds, as a newer
-    release must read it: per review (by answer order) its expected id, interval and state after."""
-    assert 1 <= version <= 3
+    """A file of schema `version` (1-4) holding two learners, a deck, three cards, their states and ten reviews
+    as that release stored them (v1-v3: with JSON card_before/card_after; v4: the v3 file taken through the
+    v4 migration, times as text). Returns what the file holds, as a newer release must read it: per review
+    (by answer order) its expected id, interval and state after (due in Unix ms)."""
+    assert 1 <= version <= 4
+    if version == 4:
+        found = build_old_database(path, 3)
+        db = Database(path, execute_plugins=False)
+        with db.conn:
+            MIGRATIONS[3](db)
+            db.execute("PRAGMA user_version = 4")
+        db.close()
+        return found
     db = Database(path, execute_plugins=False)
     for migrate in MIGRATIONS[:version]:
         migrate(db)
@@ -63,7 +72,7 @@ def build_old_database(path: Path, version: int) -> dict:
         shown = None if before is None else (before.due - before.last_review).total_seconds() / 86400
         expected.append({"id": (millis << 20) | (old_id & ((1 << 20) - 1)), "learner_id": learner_id, "card_pk": pk,
                          "rating": rating, "interval_days": shown, "state_after": int(after.state), "step": after.step,
-                         "stability": after.stability, "difficulty": after.difficulty, "due": iso(after.due)})
+                         "stability": after.stability, "difficulty": after.difficulty, "due": to_ms(after.due)})
     for (learner_id, pk), (card, reps) in states.items():
         db["card_states"].insert({"learner_id": learner_id, "card_pk": pk, "state": int(card.state), "step": card.step,
                                   "stability": card.stability, "difficulty": card.difficulty, "due": iso(card.due),

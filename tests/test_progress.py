@@ -6,7 +6,8 @@ import pytest
 from fsrs import Card as FSRSCard
 from fsrs import Rating, State
 
-from vocab_tui.clock import FixedClock, iso
+from vocab_tui.clock import FixedClock, from_ms, iso, to_ms
+from vocab_tui.study_days import StudyDays
 from vocab_tui.decks import load_decks
 from vocab_tui.models import NEW, DayProgress, LearnerSettings
 from vocab_tui.progress import home_counts, learner_stats, streak, study_date, true_retention
@@ -58,7 +59,7 @@ def add_review(store: Store, card_pk: int, answered: datetime, rating: Rating, b
             "learner_id": store.learner_id,
             "card_pk": card_pk,
             "rating": int(rating),
-            "answered_at": iso(answered),
+            "answered_at": to_ms(answered),
             "duration_ms": 4000,
             "mode": "recognition",
             "state_before": NEW if before is None else int(before.state),
@@ -69,9 +70,10 @@ def add_review(store: Store, card_pk: int, answered: datetime, rating: Rating, b
             "step": after.step,
             "stability": after.stability,
             "difficulty": after.difficulty,
-            "due": iso(after.due),
+            "due": to_ms(after.due),
         }
     )
+    store.recount_daily_activity([store.learner_id])  # written here directly, not through record_answer
 
 
 def add_state(store: Store, card_pk: int, state: State, due: datetime, stability: float = 5.0) -> None:
@@ -431,9 +433,11 @@ def test_the_study_day_is_a_window_from_04_00_to_04_00_local(wide_store, clock):
     assert stats(store, clock).daily == {date(2026, 11, 2): 1}
 
 
+@pytest.mark.parametrize("roll_up", [True, False], ids=["daily roll-up", "day by day"])
 @pytest.mark.parametrize("offset_minutes", [420, 345, -150, 0])  # WIB, Nepal (+05:45), Newfoundland (-02:30), UTC
-def test_statistics_counted_in_sql_match_counting_every_review(tmp_path, offset_minutes):
-    """The numbers the store aggregates in SQL are those of reading every review and every due date."""
+def test_statistics_counted_in_sql_match_counting_every_review(tmp_path, offset_minutes, roll_up):
+    """The numbers the store aggregates in SQL are those of reading every review and every due date: from the
+    daily roll-up when the database counts days as the terminal does, else day by day from the log."""
     import random
     from collections import Counter
 
@@ -455,13 +459,15 @@ def test_statistics_counted_in_sql_match_counting_every_review(tmp_path, offset_
         add_review(store, card, answered, rng.choice(list(Rating)), before)
     for card in range(1, 61, 2):
         add_state(store, card, State.Review, now + timedelta(days=rng.uniform(-5, 35), minutes=rng.randint(0, 59)))
+    elsewhere = timezone(timedelta(minutes=offset_minutes + 60))  # days counted in another zone: not used
+    store.use_study_days(StudyDays(zone if roll_up else elsewhere, NO_FUZZ.day_starts_at))
     result = stats(store, clock)
 
     hour = NO_FUZZ.day_starts_at
     today = study_date(now, zone, hour)
     end = datetime.combine(today + timedelta(days=1), datetime.min.time(), zone) + timedelta(hours=hour)
     history = store.review_history(store.learner_id, until=end)
-    per_day = Counter(study_date(datetime.fromisoformat(r["answered_at"]), zone, hour) for r in history)
+    per_day = Counter(study_date(from_ms(r["answered_at"]), zone, hour) for r in history)
     assert result.daily == dict(per_day)
     assert (result.retention, result.retention_reviews) == true_retention(history, zone, hour)
     assert result.retention_reviews > 20

@@ -23,6 +23,7 @@ import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
 
+from vocab_tui.clock import to_ms
 from vocab_tui import store as store_module
 from vocab_tui.cli import build_cli
 from vocab_tui.decks import load_decks
@@ -567,7 +568,7 @@ def test_reviews_saved_as_json_before_schema_4_keep_their_interval_state_and_a_g
     assert [r["id"] for r in rows] == [(millis << REVIEW_ID_RANDOM_BITS) | 1, (millis << REVIEW_ID_RANDOM_BITS) | 2]
     assert [r["interval_days"] for r in rows] == [21.0, None]
     assert [(r["stability"], r["difficulty"], r["step"], r["due"]) for r in rows] == [
-        (9.0, 5.0, None, "2026-02-26T01:00:00.500+00:00")] * 2
+        (9.0, 5.0, None, to_ms(datetime(2026, 2, 26, 1, 0, 0, 500_000, tzinfo=timezone.utc)))] * 2
     assert "card_before" not in rows[0] and "card_after" not in rows[0]
     store.close()
 

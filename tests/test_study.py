@@ -8,7 +8,7 @@ import pytest
 from fsrs import Card as FSRSCard
 from fsrs import Rating, State
 
-from vocab_tui.clock import FixedClock, iso
+from vocab_tui.clock import FixedClock, to_ms
 from vocab_tui.decks import load_decks
 from vocab_tui.models import Answer
 from vocab_tui.modes import Mode
@@ -656,7 +656,7 @@ def test_a_stale_answer_is_applied_to_the_newest_progress_never_over_it(two_scre
     assert log[-1]["state_before"] == int(State.Review)
     # The state it was applied to is the one B's answer left (the log chains each answer to the previous one).
     previous = [r for r in log if r["card_pk"] == pk][-2]
-    assert (previous["stability"], previous["due"]) == (newest.stability, iso(newest.due))
+    assert (previous["stability"], previous["due"]) == (newest.stability, to_ms(newest.due))
     # Undo in A takes back only A's answer: the card is shown again as B left it, not as new.
     restored = earlier.undo()
     assert restored.pk == pk and restored.state == newest and not restored.is_new
@@ -756,7 +756,7 @@ def test_an_answer_graded_seconds_after_the_reveal_stays_the_cards_own_progress(
     first = session.answer(Rating.Again)
     review = office.reviews(learner.id)[-1]
     state = office.due_states(learner.id, ["office"], (State.Learning,), clock.now() + timedelta(days=1))
-    assert [iso(s.last_review) for s in state if s.card_id == card.pk] == [review["answered_at"]]
+    assert [to_ms(s.last_review) for s in state if s.card_id == card.pk] == [review["answered_at"]]
     assert first.after.last_review == clock.now()
 
     clock.advance(minutes=2)  # the learning step has passed: the same card again

@@ -188,10 +188,10 @@ async def test_statistics_after_a_simulated_month(workspace, clock):
         numbers = " ".join(w.render().plain for w in app.screen.query(".stats-box"))
         assert "Words known: 8" in numbers
         assert "Reviews today: 0" in numbers
-        from vocab_tui.clock import parse_iso
+        from vocab_tui.clock import from_ms
         from vocab_tui.progress import study_date
 
-        days = {study_date(parse_iso(r["answered_at"]), clock.tz, 4) for r in workspace.store.reviews(learner.id)}
+        days = {study_date(from_ms(r["answered_at"]), clock.tz, 4) for r in workspace.store.reviews(learner.id)}
         assert 2 < len(days) < 30  # cards come back less often as they are learned
         heat = visible(app, "#heatmap")
         assert sum(heat.count(ch) for ch in "░▒▓█") - 4 == len(days)  # one shaded cell a study day

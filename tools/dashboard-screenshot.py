@@ -13,7 +13,7 @@ import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from vocab_tui.clock import FixedClock, iso
+from vocab_tui.clock import FixedClock, to_ms
 from vocab_tui.decks import bundled_decks_dir
 from vocab_tui.i18n import set_language
 from vocab_tui.store import new_review_id
@@ -47,10 +47,11 @@ def fill(store, rng: random.Random) -> int:
                         "INSERT INTO reviews (id, learner_id, card_pk, rating, answered_at, duration_ms, mode, "
                         "state_before, state_after, interval_days, stability, difficulty, due) "
                         "VALUES (?, ?, ?, ?, ?, ?, 'recognition', ?, 2, ?, 20, 5, ?)",
-                        [new_review_id(at, rng), learner, rng.choice(pks), rng.choice((1, 3, 3, 3, 3, 4)), iso(at),
+                        [new_review_id(at, rng), learner, rng.choice(pks), rng.choice((1, 3, 3, 3, 3, 4)), to_ms(at),
                          rng.randint(4000, 15000), 2 if mature else rng.choice((0, 1, 2)), 25 if mature else 3,
-                         iso(at + timedelta(days=5))])
+                         to_ms(at + timedelta(days=5))])
         store.db.execute("UPDATE learners SET role = 'manager' WHERE id = ?", [manager])
+    store.recount_daily_activity()  # the log was written directly above
     return manager
 
 

@@ -113,3 +113,20 @@ def iso(moment: datetime) -> str:
 
 def parse_iso(text: str) -> datetime:
     return to_utc(datetime.fromisoformat(text))
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MILLISECOND = timedelta(milliseconds=1)
+
+
+def to_ms(moment: datetime) -> int:
+    """Unix time in whole milliseconds (UTC), cut as `iso` cuts: `from_ms(to_ms(t))` prints as `iso(t)`.
+
+    The review log stores its instants this way (8 bytes at most, against 29 for the text form).
+    """
+    return (to_utc(moment) - _EPOCH) // _MILLISECOND
+
+
+def from_ms(millis: int) -> datetime:
+    """The aware UTC datetime of a Unix time in milliseconds (see `to_ms`)."""
+    return _EPOCH + timedelta(milliseconds=millis)

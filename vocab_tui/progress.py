@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
-from .clock import Clock, parse_iso
+from .clock import Clock, from_ms
 from .models import DayProgress, DeckCounts, Learner
 from .scheduling import SchedulerSettings, day_end, day_start, remaining, study_day_bounds
 from .store import MATURE_DAYS, Store
+from .study_days import StudyDays, day_number, day_of_number
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def true_retention(history: list[dict], tz: tzinfo, hour: int) -> tuple[float | 
     for review in history:
         if review["state_before"] != 2 or review["interval_days"] is None or review["interval_days"] < MATURE_DAYS:
             continue
-        key = (review["card_pk"], study_date(parse_iso(review["answered_at"]), tz, hour))
+        key = (review["card_pk"], study_date(from_ms(review["answered_at"]), tz, hour))
         if key in seen:
             continue
         seen.add(key)
@@ -122,7 +123,9 @@ def learner_stats(
     the day they are stamped with once that day comes. Words known count cards by their stored
     state, which such a review did change: the learner did study the word.
 
-    Nothing is read review by review: the store counts within each study day's bounds (worked out
+    Nothing is read review by review: the days, the streak and the retention come from the daily
+    roll-up when the database counts days as this terminal does (`Store.study_days`: the usual case, a
+    few hundred rows for a year), else the store counts within each study day's bounds (worked out
     here, in the learner's time zone) through its indexes.
     """
     now = clock.now()
@@ -133,15 +136,22 @@ def learner_stats(
     def bounds(day: date) -> tuple[datetime, datetime]:
         return study_day_bounds(day, tz, hour)
 
-    first = store.first_review(learner.id)
-    history_days = [] if first is None else [
-        today - timedelta(days=offset) for offset in range(max(0, (today - study_date(first, tz, hour)).days), -1, -1)]
-    spans = [bounds(day) for day in history_days]
-    per_day = {day: n for day, n in zip(history_days, store.review_counts(learner.id, spans)) if n}
+    counted = store.study_days()
+    if counted is not None and counted.key() == StudyDays(tz, hour).key():
+        rows = store.daily_totals(learner.id, day_number(today))
+        per_day = {day_of_number(day): n for day, n, _total, _passed in rows if n}
+        total, passed = sum(row[2] for row in rows), sum(row[3] for row in rows)
+    else:
+        first = store.first_review(learner.id)
+        history_days = [] if first is None else [
+            today - timedelta(days=offset)
+            for offset in range(max(0, (today - study_date(first, tz, hour)).days), -1, -1)]
+        spans = [bounds(day) for day in history_days]
+        per_day = {day: n for day, n in zip(history_days, store.review_counts(learner.id, spans)) if n}
+        total, passed = store.first_reviews_passed(learner.id, spans)
     recent = [per_day.get(today - timedelta(days=offset), 0) for offset in range(days - 1, -1, -1)]
     ahead = [bounds(today + timedelta(days=offset)) for offset in range(days)]
     forecast = store.due_counts(learner.id, deck_ids, [(None, ahead[0][1]), *ahead[1:]])
-    total, passed = store.first_reviews_passed(learner.id, spans)
     retention = passed / total if total else None
     known, mature = store.known_words(learner.id, MATURE_DAYS)
     return LearnerStats(today, streak(set(per_day), today), per_day, recent, forecast, retention, total,

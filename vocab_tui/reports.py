@@ -15,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from .clock import Clock, iso, parse_iso
+from .clock import Clock, from_ms
 from .progress import study_date
-from .scheduling import study_day_bounds
+from .study_days import StudyDays, day_number, day_of_number, day_shifts
 
 if TYPE_CHECKING:
     from .store import Store
@@ -57,7 +57,7 @@ class Metrics:
         (introduced, mature, due, reviews, ms, total, passed, days, current, longest, last) = row
         return cls(int(introduced), int(mature), int(due), int(reviews), int(ms), int(total), int(passed),
                    int(days), None if current is None else int(current),
-                   None if longest is None else int(longest), parse_iso(last) if last else None)
+                   None if longest is None else int(longest), from_ms(last) if last is not None else None)
 
 
 @dataclass(frozen=True)
@@ -149,34 +149,6 @@ def parse_day(text: str, what: str) -> date:
             what=what, value=text)) from None
 
 
-def day_shifts(tz: tzinfo, hour: int, start: datetime, end: datetime) -> list[tuple[str | None, int]]:
-    """How to find a UTC instant's study day in `[start, end)`: [(from UTC iso, seconds to add)], in order.
-
-    The study date of an instant t is the date of t + offset(t) - `hour` hours (see `progress.study_date`);
-    the offset changes only at the zone's transitions, which are found here (day by day, then to the
-    second), so SQL can apply one shift per stretch. The first entry's start is None (no lower bound).
-    """
-    def shift(moment: datetime) -> int:
-        offset = moment.astimezone(tz).utcoffset() or timedelta(0)
-        return int(offset.total_seconds()) - hour * 3600
-
-    shifts: list[tuple[str | None, int]] = [(None, shift(start))]
-    moment = start
-    while moment < end:
-        following = min(moment + timedelta(days=1), end)
-        if shift(following) != shift(moment):
-            low, high = moment, following  # the change lies in (low, high]
-            while (high - low) > timedelta(seconds=1):
-                middle = low + (high - low) / 2
-                if shift(middle) == shift(low):
-                    low = middle
-                else:
-                    high = middle
-            shifts.append((iso(high.replace(microsecond=0)), shift(high)))
-        moment = following
-    return shifts
-
-
 @dataclass
 class Report:
     """An open report: the rows of one scope, read from the store while the `open_report` block lasts.
@@ -192,18 +164,18 @@ class Report:
     last_day: date | None
     timezone: str
     day_starts_at: int
-    _anchor: tuple[str, str] = field(repr=False, default=("", ""))
+    _anchor: int = field(repr=False, default=0)
 
     def size(self) -> tuple[int, int]:
         """(learners, decks) in scope: `learner_decks()` yields learners x decks rows."""
         return self.store.metric_scope_size()
 
     def learner_decks(self) -> Iterator[LearnerDeckRow]:
-        for row in self.store.metric_learner_decks(*self._anchor):
+        for row in self.store.metric_learner_decks(self._anchor):
             yield LearnerDeckRow(Person(*row[:5]), row[5], row[6], Metrics.from_row(row[7:]))
 
     def learners(self) -> Iterator[LearnerRow]:
-        for row in self.store.metric_learners(*self._anchor):
+        for row in self.store.metric_learners(self._anchor):
             yield LearnerRow(Person(*row[:5]), Metrics.from_row(row[5:]))
 
     def units(self) -> list[UnitRow]:
@@ -217,7 +189,7 @@ class Report:
         return [DeckRow(row[0], row[1], int(row[2]), Metrics.from_row(row[3:])) for row in self.store.metric_decks()]
 
     def daily(self) -> list[DailyRow]:
-        return [DailyRow(row[0], date.fromisoformat(row[1]), *(int(v) for v in row[2:]))
+        return [DailyRow(row[0], day_of_number(row[1]), *(int(v) for v in row[2:]))
                 for row in self.store.metric_daily()]
 
 
@@ -250,29 +222,30 @@ def open_report(store: Store, scope: ReportScope, clock: Clock, day_starts_at: i
     """Gather the scope's numbers in the store and yield a Report to read them (raises ReportError for a bad scope).
 
     `deck_ids`: the decks that exist (the synced ones); a scope without decks covers all of them.
-    Units are matched without regard to case. Reads only; the store's temporary tables go at the end.
+    Units are matched without regard to case. The days are counted in `clock`'s time zone with the day
+    starting at `day_starts_at`:00: when the database counts them otherwise (another zone was set), its
+    daily roll-up is counted again first, which writes. Otherwise only reads; the store's temporary
+    tables go at the end.
     """
     tz, now = clock.tz, clock.now()
     known_decks = list(deck_ids) if deck_ids is not None else [d.id for d in store.decks()]
     check_scope(store, scope, known_decks)
+    store.use_study_days(StudyDays(tz, day_starts_at))
     units = None
     if scope.units is not None:
         by_key = {u.casefold(): u for u in store.units()}
         units = [by_key[u.casefold()] for u in scope.units]
     today = study_date(now, tz, day_starts_at)
     span = store.answer_span()
-    start = study_day_bounds(scope.since, tz, day_starts_at)[0] if scope.since else None
-    end = study_day_bounds(scope.until, tz, day_starts_at)[1] if scope.until else None
-    first = scope.since or (study_date(span[0], tz, day_starts_at) if span else None)
-    last = scope.until or (max(today, study_date(span[1], tz, day_starts_at)) if span else None)
-    lo = start or (span[0] if span else now)
-    hi = end or (max(span[1], now) + timedelta(seconds=1) if span else now)
+    first = scope.since or (day_of_number(span[0]) if span else None)
+    last = scope.until or (max(today, day_of_number(span[1])) if span else None)
     anchor = min(today, last) if last else today
-    with store.metrics_scope(start=start, end=end, shifts=day_shifts(tz, day_starts_at, lo, hi), now=now,
+    with store.metrics_scope(first_day=day_number(scope.since) if scope.since else None,
+                             last_day=day_number(scope.until) if scope.until else None, now=now,
                              learner_ids=scope.learner_ids, units=units,
                              deck_ids=list(scope.deck_ids) if scope.deck_ids else known_decks):
         yield Report(store, scope, now, today, first, last, getattr(tz, "key", None) or str(tz), day_starts_at,
-                     (anchor.isoformat(), (anchor - timedelta(days=1)).isoformat()))
+                     day_number(anchor))
 
 
 __all__ = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from ..clock import iso, parse_iso
+from ..clock import from_ms, iso, parse_iso, to_ms
 from ..models import (
     DayProgress,
     DeckCounts,
@@ -71,7 +71,7 @@ class CountsMixin(StoreBase):
         row = self.db.execute(
             "SELECT count(*), sum(state_before = 0), sum(state_before = 2), sum(rating > 1), "
             "sum(duration_ms) FROM reviews WHERE learner_id = ? AND answered_at >= ? AND answered_at < ?",
-            [learner_id, iso(start), iso(end)],
+            [learner_id, to_ms(start), to_ms(end)],
         ).fetchone()
         reviewed, new, reviews, remembered, time_ms = (v or 0 for v in row)
         return DayProgress(reviewed, new, reviews, remembered, time_ms)
@@ -112,7 +112,7 @@ class CountsMixin(StoreBase):
             self.db.query(
                 "SELECT card_pk, answered_at, rating, state_before, interval_days FROM reviews "
                 "WHERE learner_id = ? AND answered_at >= ? AND answered_at < ? ORDER BY answered_at",
-                [learner_id, iso(since) if since else "", iso(until) if until else "~"],  # "~" sorts after digits
+                [learner_id, to_ms(since) if since else -(1 << 62), to_ms(until) if until else 1 << 62],
             )
         )
 
@@ -121,11 +121,15 @@ class CountsMixin(StoreBase):
         row = self.db.execute(
             "SELECT answered_at FROM reviews WHERE learner_id = ? ORDER BY answered_at LIMIT 1", [learner_id]
         ).fetchone()
-        return parse_iso(row[0]) if row else None
+        return from_ms(row[0]) if row else None
 
     @staticmethod
     def _spans(spans: list[tuple[datetime | None, datetime]]) -> str:
         return json.dumps([["" if start is None else iso(start), iso(end)] for start, end in spans])
+
+    @staticmethod
+    def _ms_spans(spans: list[tuple[datetime, datetime]]) -> str:
+        return json.dumps([[to_ms(start), to_ms(end)] for start, end in spans])
 
     def review_counts(self, learner_id: int, spans: list[tuple[datetime, datetime]]) -> list[int]:
         """How many reviews the learner answered in each `[start, end)`, counted in the index."""
@@ -133,20 +137,20 @@ class CountsMixin(StoreBase):
             "SELECT d.key, (SELECT count(*) FROM reviews r WHERE r.learner_id = :learner "
             "AND r.answered_at >= json_extract(d.value, '$[0]') AND r.answered_at < json_extract(d.value, '$[1]')) "
             "FROM json_each(:spans) d",
-            {"learner": learner_id, "spans": self._spans(spans)},
+            {"learner": learner_id, "spans": self._ms_spans(spans)},
         ).fetchall())
         return [int(rows.get(i, 0)) for i in range(len(spans))]
 
     def first_reviews_passed(self, learner_id: int, spans: list[tuple[datetime, datetime]]) -> tuple[int, int]:
-        """Of each card's first review in each span (a study day), those of cards in review shown at a
-        mature interval (MATURE_DAYS or more): (how many, how many not answered Again)."""
+        """Of the answers given to cards in review shown at a mature interval (MATURE_DAYS or more), each
+        card's first in each span (a study day): (how many, how many not answered Again)."""
         row = self.db.execute(
             "SELECT count(*), sum(rating > 1) FROM ("  # CROSS JOIN: day by day, through the index
             "  SELECT r.rating AS rating, min(r.answered_at) FROM json_each(:spans) d CROSS JOIN reviews r "
             "  ON r.learner_id = :learner AND r.answered_at >= json_extract(d.value, '$[0]') "
             "  AND r.answered_at < json_extract(d.value, '$[1]') "
             f"  WHERE r.state_before = 2 AND r.interval_days >= {MATURE_DAYS} GROUP BY d.key, r.card_pk)",
-            {"learner": learner_id, "spans": self._spans(spans)},
+            {"learner": learner_id, "spans": self._ms_spans(spans)},
         ).fetchone()
         return int(row[0] or 0), int(row[1] or 0)
 

@@ -6,6 +6,7 @@ from .backup import BackupMixin
 from .cards import DecksMixin
 from .core import StoreBase
 from .counts import CountsMixin
+from .daily import DailyMixin
 from .learners import LearnersMixin
 from .merge import MergeMixin
 from .metrics import MetricsMixin
@@ -15,6 +16,6 @@ from .reviews import ReviewsMixin
 from .terms import TermsMixin
 
 
-class Store(RecordsMixin, LearnersMixin, PinsMixin, DecksMixin, ReviewsMixin, CountsMixin, BackupMixin, MergeMixin, MetricsMixin,
+class Store(RecordsMixin, LearnersMixin, PinsMixin, DecksMixin, ReviewsMixin, DailyMixin, CountsMixin, BackupMixin, MergeMixin, MetricsMixin,
             TermsMixin, StoreBase):
     """The one SQLite file of an office, through sqlite-utils; each concern's queries live in its own module."""

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from sqlite_utils import Database
 
-from ..clock import iso, parse_iso
+from ..clock import from_ms, iso, parse_iso
 from ..i18n import _
 from ..models import (
     ROLES,
@@ -158,7 +158,7 @@ class LearnersMixin(StoreBase):
     def learner_activity(self) -> dict[int, tuple[int, datetime | None]]:
         """For each learner with answers: how many, and when the last one was given."""
         rows = self.db.execute("SELECT learner_id, count(*), max(answered_at) FROM reviews GROUP BY learner_id")
-        return {row[0]: (int(row[1]), parse_iso(row[2]) if row[2] else None) for row in rows}
+        return {row[0]: (int(row[1]), from_ms(row[2]) if row[2] is not None else None) for row in rows}
 
     def learners(self) -> list[Learner]:
         rows = self.db.query("SELECT * FROM learners ORDER BY name COLLATE NOCASE, id")

@@ -39,14 +39,14 @@ from fsrs import Card as FSRSCard
 from fsrs import Rating, State
 from sqlite_utils import Database
 
-from ..clock import iso, parse_iso
+from ..clock import from_ms, iso, to_ms
 from ..i18n import _
 from ..scheduling import SchedulerSettings, grade, make_scheduler
 from .backup import _TEMP_PREFIX, _connect_read_only, _remove_database, backup_folder
 from .core import StoreBase
 from .errors import StoreError, database_error, same_person_key
 
-# A review's after-state as stored: state_after, step, stability, difficulty, due (UTC text).
+# A review's after-state as stored: state_after, step, stability, difficulty, due (Unix ms).
 _After = tuple
 _AFTER_COLUMNS = ("state_after", "step", "stability", "difficulty", "due")
 # What a review row carries besides its after-state, derived from the state before it.
@@ -146,6 +146,8 @@ class _Merge:
             self._merge_reviews(other_id, local_id)
         for other_id in added:
             self._copy_flags(other_id, learners[other_id])
+        if learners:  # their days, counted again from the merged log
+            self.store._recount(self.db, sorted(set(learners.values())))
 
     # -- learners --------------------------------------------------------------------------------
 
@@ -337,19 +339,19 @@ class _Merge:
                 reps = excluded.reps, lapses = excluded.lapses, deck_id = excluded.deck_id
             """,
             [learner_id, card_pk, last["state_after"], last["step"], last["stability"], last["difficulty"],
-             last["due"], union[-1]["answered_at"], len(union), lapses, card_pk],
+             iso(from_ms(last["due"])), iso(from_ms(union[-1]["answered_at"])), len(union), lapses, card_pk],
         )
 
     @staticmethod
-    def _grade(scheduler, card_pk: int, before: dict, last_review: str, row: dict) -> dict:
+    def _grade(scheduler, card_pk: int, before: dict, last_review: int, row: dict) -> dict:
         """The review `row` graded again from the state `before` (a previous review's after-state)."""
         card = FSRSCard(card_id=card_pk, state=State(before["state_after"]), step=before["step"],
-                        stability=before["stability"], difficulty=before["difficulty"], due=parse_iso(before["due"]),
-                        last_review=parse_iso(last_review))
-        after = grade(scheduler, card, card_pk, Rating(row["rating"]), parse_iso(row["answered_at"]))
+                        stability=before["stability"], difficulty=before["difficulty"], due=from_ms(before["due"]),
+                        last_review=from_ms(last_review))
+        after = grade(scheduler, card, card_pk, Rating(row["rating"]), from_ms(row["answered_at"]))
         shown = round((card.due - card.last_review).total_seconds() * 1000) / 86400000
         return {"state_after": int(after.state), "step": after.step, "stability": after.stability,
-                "difficulty": after.difficulty, "due": iso(after.due), "state_before": int(card.state),
+                "difficulty": after.difficulty, "due": to_ms(after.due), "state_before": int(card.state),
                 "interval_days": shown}
 
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # staff_list imports the store's same_person_key
 
 # The tables the merge treats one by one; any other table pointing at learners(id) (a later concern's)
 # is found through its foreign key: merged with the kept profile's rows winning, and erased.
-_HISTORY_TABLES = ("reviews", "card_states", "card_flags")
+_HISTORY_TABLES = ("reviews", "card_states", "card_flags", "daily_activity")
 
 
 @dataclass(frozen=True)
@@ -183,6 +183,8 @@ class RecordsMixin(LearnersMixin):
                 db.execute(f'UPDATE OR IGNORE "{table}" SET "{column}" = :keep WHERE "{column}" = :other', ids)
                 db.execute(f'DELETE FROM "{table}" WHERE "{column}" = :other', ids)
             db.execute("DELETE FROM learners WHERE id = :other", ids)
+            db.execute("DELETE FROM daily_activity WHERE learner_id = :other", ids)
+            self._recount(db, [keep_id])  # one person's days, from the joined log
             if keep.nip is None and other.nip is not None:
                 db.execute("UPDATE learners SET nip = ? WHERE id = ?", [other.nip, keep_id])
         return MergedLearners(self.learner(keep_id), reviews, moved, both, flags)

@@ -13,14 +13,14 @@ from fsrs import Card as FSRSCard
 from fsrs import State
 from sqlite_utils import Database
 
-from ..clock import iso, parse_iso
+from ..clock import from_ms, iso, parse_iso, to_ms
 from ..i18n import _
 from ..models import (
     NEW,
     Answer,
     CardFlags,
 )
-from .core import StoreBase
+from .daily import DailyMixin
 from .errors import StaleCardError, StoreError
 from .schema import REVIEW_ID_RANDOM_BITS, new_review_id
 
@@ -57,7 +57,7 @@ def _lapsed(before: FSRSCard | None, rating: int) -> bool:
     return before is not None and before.state == State.Review and rating == 1
 
 
-class ReviewsMixin(StoreBase):
+class ReviewsMixin(DailyMixin):
     # -- a learner's cards ------------------------------------------------------------------
 
     @staticmethod
@@ -206,15 +206,17 @@ class ReviewsMixin(StoreBase):
             review_id = self._insert_review(db, answer)
         return SavedAnswer(review_id, answer, lapses, rebased)
 
-
-    @staticmethod
-    def _insert_review(db: Database, answer: Answer) -> int:
-        """Log one answer under a new globally unique id (see REVIEW_ID_RANDOM_BITS); returns the id."""
+    def _insert_review(self, db: Database, answer: Answer) -> int:
+        """Log one answer under a new globally unique id (see REVIEW_ID_RANDOM_BITS), counting it in its
+        day's daily_activity row; returns the id."""
         before, after = answer.before, answer.after
         shown = None
         if before is not None and before.last_review is not None:
             shown = round((before.due - before.last_review).total_seconds() * 1000) / 86400000
-        answered_at = iso(answer.answered_at)
+        self._count_answer(db, answer.learner_id, answer.card_pk, answer.answered_at,
+                           state_before=NEW if before is None else int(before.state), shown_days=shown,
+                           rating=answer.rating, duration_ms=answer.duration_ms)
+        answered_at = to_ms(answer.answered_at)
         # Two answers of one learner stamped with the same millisecond (a fast hand, a frozen clock) keep the
         # order they were given in: the later one takes an id above the earlier one's.
         last = db.execute(
@@ -233,7 +235,7 @@ class ReviewsMixin(StoreBase):
                     [
                         review_id, answer.learner_id, answer.card_pk, answer.rating, answered_at,
                         answer.duration_ms, answer.mode, NEW if before is None else int(before.state),
-                        int(after.state), shown, after.step, after.stability, after.difficulty, iso(after.due),
+                        int(after.state), shown, after.step, after.stability, after.difficulty, to_ms(after.due),
                     ],
                 )
                 return review_id
@@ -245,7 +247,7 @@ class ReviewsMixin(StoreBase):
         """The card state a review row left (its after columns), as the scheduler's card."""
         return FSRSCard(
             card_id=row["card_pk"], state=State(row["state_after"]), step=row["step"], stability=row["stability"],
-            difficulty=row["difficulty"], due=parse_iso(row["due"]), last_review=parse_iso(row["answered_at"]),
+            difficulty=row["difficulty"], due=from_ms(row["due"]), last_review=from_ms(row["answered_at"]),
         )
 
     def _state_before(self, db: Database, review: dict) -> FSRSCard | None:
@@ -305,6 +307,9 @@ class ReviewsMixin(StoreBase):
                     ],
                 )
             db.execute("DELETE FROM reviews WHERE id = ?", [review_id])
+            way = self._study_days(db)
+            if way is not None:
+                self._recount(db, [learner_id], [way.number(from_ms(review["answered_at"]))])
             if flags_before is not KEEP_FLAGS:
                 self.restore_card_flags(learner_id, card_pk, flags_before)  # type: ignore[arg-type]
         return before

@@ -242,8 +242,78 @@ def _schema_v4(db: Database) -> None:
     )
 
 
+# The v5 review log: instants as Unix time in ms (clock.to_ms) instead of 29 bytes of text, in the row and
+# in the (learner, time) index; otherwise as v4.
+_REVIEWS_V5 = """
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,         -- globally unique: (unix ms << 20) | random bits (REVIEW_ID_RANDOM_BITS)
+    learner_id INTEGER NOT NULL REFERENCES learners(id),
+    card_pk INTEGER NOT NULL REFERENCES cards(pk),
+    rating INTEGER NOT NULL,        -- 1 Again, 2 Hard, 3 Good, 4 Easy
+    answered_at INTEGER NOT NULL,   -- Unix time, ms (UTC; clock.to_ms)
+    duration_ms INTEGER,
+    mode TEXT NOT NULL,
+    state_before INTEGER NOT NULL,  -- models.NEW (0) or fsrs State (1 learning, 2 review, 3 relearning)
+    state_after INTEGER NOT NULL,
+    interval_days REAL,             -- the interval the card was shown at (due - last review before), days
+    step INTEGER,                   -- the card's state after this answer: learning step,
+    stability REAL,                 --   FSRS stability (days),
+    difficulty REAL,                --   FSRS difficulty (1-10),
+    due INTEGER                     --   and due time (Unix time, ms)
+)
+"""
+
+# One row per learner x deck x study day with answers: what the managers' metrics and the statistics screen
+# add up, kept by every write of the review log (store/daily.py), so that a report reads days, not answers.
+_DAILY_ACTIVITY = """
+CREATE TABLE daily_activity (
+    learner_id INTEGER NOT NULL,
+    deck_id TEXT NOT NULL,
+    day INTEGER NOT NULL,                   -- the study day (local date) as days since 1970-01-01
+    reviews INTEGER NOT NULL,               -- answers given
+    introduced INTEGER NOT NULL,            -- answers to cards never studied before (state_before = NEW)
+    study_ms INTEGER NOT NULL,              -- time spent answering, ms
+    retention_reviews INTEGER NOT NULL,     -- a card's first answer of the day, in review at a mature interval
+    retention_passed INTEGER NOT NULL,      --   ... not answered Again
+    last_at INTEGER NOT NULL,               -- the day's last answer, Unix time in ms
+    PRIMARY KEY (learner_id, deck_id, day)
+) WITHOUT ROWID
+"""
+
+
+def _ms_of(column: str) -> str:
+    """SQL: the Unix time in ms of a v4 instant (clock.iso text, 'YYYY-MM-DDTHH:MM:SS.mmm+00:00')."""
+    return (f"CAST(strftime('%s', {column}) AS INTEGER) * 1000 + CAST(substr({column}, 21, 3) AS INTEGER)")
+
+
+def _schema_v5(db: Database) -> None:
+    """Half the bytes per answer, and a daily roll-up for reports (issues 10, 13).
+
+    reviews: `answered_at` and `due` as Unix ms; the partial `reviews_mature` index goes (true retention is
+    counted when an answer is saved, in daily_activity). daily_activity: per learner x deck x study day,
+    filled by `Store.rebuild_daily_activity` under the study-day definition kept in `meta` (the first
+    workspace opened after this migration fills it). meta: the database's own settings, key -> text.
+    """
+    db.execute("DROP INDEX IF EXISTS reviews_mature")
+    db.execute("DROP INDEX IF EXISTS reviews_learner_answered")
+    db.execute("DROP INDEX IF EXISTS reviews_card")
+    db.execute("ALTER TABLE reviews RENAME TO reviews_v4")
+    db.execute(_REVIEWS_V5)
+    db.execute(
+        "INSERT INTO reviews (id, learner_id, card_pk, rating, answered_at, duration_ms, mode, state_before, "
+        "state_after, interval_days, step, stability, difficulty, due) "
+        f"SELECT id, learner_id, card_pk, rating, {_ms_of('answered_at')}, duration_ms, mode, state_before, "
+        f"state_after, interval_days, step, stability, difficulty, {_ms_of('due')} FROM reviews_v4 ORDER BY id"
+    )
+    db.execute("DROP TABLE reviews_v4")
+    db.execute("CREATE INDEX reviews_learner_answered ON reviews (learner_id, answered_at)")
+    db.execute("CREATE INDEX reviews_card ON reviews (card_pk, learner_id)")
+    db.execute(_DAILY_ACTIVITY)
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
 # Forward migrations, in order: index i takes a database from user_version i to i + 1.
-MIGRATIONS: list[Callable[[Database], None]] = [_schema_v1, _schema_v2, _schema_v3, _schema_v4]
+MIGRATIONS: list[Callable[[Database], None]] = [_schema_v1, _schema_v2, _schema_v3, _schema_v4, _schema_v5]
 
 # A card the learner has suspended, or buried until later, stays out of every queue.
 _AVAILABLE = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..clock import iso
+from ..clock import to_ms
 from ..models import NEW, TermStats
 from .core import StoreBase
 from .schema import REVIEW_ID_RANDOM_BITS
@@ -36,8 +36,8 @@ class TermsMixin(StoreBase):
             # Review ids start with their answer time in ms (schema.new_review_id): a window of time is a
             # range of the table's own key, read in order, so the cost follows the window, not the log.
             filters.append("r.id >= :since_id AND r.answered_at >= :since")
-            params["since"] = iso(since)
-            params["since_id"] = int(round(since.timestamp() * 1000)) << REVIEW_ID_RANDOM_BITS
+            params["since"] = to_ms(since)
+            params["since_id"] = to_ms(since) << REVIEW_ID_RANDOM_BITS
             if unit is None:  # with a unit, each learner's own (learner, time) index is the shorter way
                 scan = "reviews r NOT INDEXED"
         if deck_id is not None:

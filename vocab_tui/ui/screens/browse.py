@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer
 
-from ...clock import parse_iso
+from ...clock import from_ms
 from ...i18n import N_, _
 from ...scheduling import format_interval
 from ...store import StoreError
@@ -104,7 +104,7 @@ class BrowseScreen(VocabScreen):
         if history:
             lines.append(plain(_("Your answers:")))
             for review in history[-12:]:
-                when = parse_iso(review["answered_at"]).astimezone(app.clock.tz).strftime("%Y-%m-%d %H:%M")
+                when = from_ms(review["answered_at"]).astimezone(app.clock.tz).strftime("%Y-%m-%d %H:%M")
                 mark = "✗" if review["rating"] == 1 else "✓"
                 lines.append(plain(f"  {when}  {mark} {_(GRADE_NAMES[review['rating']])}"))
         self.query_one("#detail", Static).update(plain("\n").join(lines))

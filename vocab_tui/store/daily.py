@@ -1,0 +1,158 @@
+"""The daily roll-up of the review log (table `daily_activity`): one row per learner x deck x study day.
+
+Reports add up days instead of answers, so their cost follows learners x decks x days, not the log.
+The rows are counted under one way of counting study days (`StudyDays`: time zone and day start), kept
+in `meta` under STUDY_DAYS_KEY. Every write of the log keeps them true in the same transaction:
+
+- saving an answer adds it to its day's row (`_count_answer`);
+- undo, merging databases, merging or erasing learners count the affected days again from the log
+  (`_recount`), as does a change of the way days are counted (`use_study_days`).
+
+Row (see schema._DAILY_ACTIVITY): reviews, introduced (answers to new cards), study_ms, retention_reviews
+(a card's first answer of the study day among those given while it was in review and shown at an
+interval of MATURE_DAYS or more), retention_passed (of those, not Again), last_at (Unix ms). Until a way of counting is set, nothing
+is counted: the first workspace opened sets it and counts the whole log once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from sqlite_utils import Database
+
+from ..clock import from_ms, to_ms
+from ..study_days import StudyDays, day_shifts
+from .core import StoreBase
+from .schema import MATURE_DAYS
+
+STUDY_DAYS_KEY = "study_days"  # meta key: how the days of daily_activity were counted (StudyDays.key())
+
+_REVIEW = 2  # fsrs State.Review
+_NEW = 0  # models.NEW
+
+_UPSERT = (
+    "INSERT INTO daily_activity (learner_id, deck_id, day, reviews, introduced, study_ms, retention_reviews, "
+    "retention_passed, last_at) VALUES (?, (SELECT deck_id FROM cards WHERE pk = ?), ?, 1, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (learner_id, deck_id, day) DO UPDATE SET reviews = reviews + 1, "
+    "introduced = introduced + excluded.introduced, study_ms = study_ms + excluded.study_ms, "
+    "retention_reviews = retention_reviews + excluded.retention_reviews, "
+    "retention_passed = retention_passed + excluded.retention_passed, last_at = max(last_at, excluded.last_at)"
+)
+
+
+def day_sql(days: StudyDays, column: str, start: datetime, end: datetime) -> str:
+    """SQL for the study day number (days since 1970-01-01) of `column`, a Unix time in ms in `[start, end)`.
+
+    One shift per stretch between the zone's transitions (`day_shifts`); the shifts are whole seconds,
+    so the ms are cut to seconds first.
+    """
+    shifts = day_shifts(days.tz, days.hour, start, end)
+    if len(shifts) == 1:
+        return f"(({column}) / 1000 + {int(shifts[0][1])}) / 86400"
+    parts = [f"WHEN ({column}) < {to_ms(datetime.fromisoformat(following))} THEN (({column}) / 1000 + {int(seconds)}) / 86400"
+             for (_s, seconds), (following, _n) in zip(shifts, shifts[1:])]
+    return f"CASE {' '.join(parts)} ELSE (({column}) / 1000 + {int(shifts[-1][1])}) / 86400 END"
+
+
+class DailyMixin(StoreBase):
+    def study_days(self) -> StudyDays | None:
+        """How the days of daily_activity are counted; None until a workspace has set it."""
+        return self._study_days(self.db)
+
+    @staticmethod
+    def _study_days(db: Database) -> StudyDays | None:
+        row = db.execute("SELECT value FROM meta WHERE key = ?", [STUDY_DAYS_KEY]).fetchone()
+        return StudyDays.from_key(row[0]) if row else None
+
+    def use_study_days(self, days: StudyDays, *, replace: bool = True) -> bool:
+        """Count daily_activity's days as `days` from now on; True when the log was counted again for it.
+
+        Without `replace`, a way already set is kept (a terminal whose zone differs does not recount an
+        office's days on every start). Counting again reads the whole log in one write transaction.
+        """
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [STUDY_DAYS_KEY]).fetchone()
+        if row is not None and (row[0] == days.key() or not replace):
+            return False  # the common case, decided without the write lock
+        with self._writing() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", [STUDY_DAYS_KEY]).fetchone()
+            if row is not None and (row[0] == days.key() or not replace):
+                return False
+            db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                       [STUDY_DAYS_KEY, days.key()])
+            self._recount(db, None)
+        return True
+
+    def recount_daily_activity(self, learner_ids: Sequence[int] | None = None) -> None:
+        """Count daily_activity again from the review log, for `learner_ids` (None: everybody), in one write.
+
+        For rows written to the log by other means than the store (a bulk load, a repair).
+        """
+        with self._writing() as db:
+            self._recount(db, learner_ids)
+
+    def _recount(self, db: Database, learner_ids: Sequence[int] | None, days: Iterable[int] | None = None) -> None:
+        """Count daily_activity again from the log: for `learner_ids` (None: everybody), on the study `days`
+        (numbers; None: all). Runs inside the caller's write transaction."""
+        way = self._study_days(db)
+        where, params = [], []
+        if learner_ids is not None:
+            where.append(f"learner_id IN ({', '.join('?' * len(learner_ids))})")
+            params += list(learner_ids)
+        chosen_days = sorted(set(days)) if days is not None else None
+        if chosen_days is not None and learner_ids is None:
+            raise ValueError("days are recounted for chosen learners only")
+        delete = "DELETE FROM daily_activity" + (f" WHERE {' AND '.join(where)}" if where else "")
+        if chosen_days is not None:
+            delete += f" AND day IN ({', '.join(str(int(d)) for d in chosen_days)})"
+        db.execute(delete, params)
+        if way is None:
+            return
+        span = db.execute(
+            "SELECT min(answered_at), max(answered_at) FROM reviews" + (f" WHERE {' AND '.join(where)}" if where else ""),
+            params).fetchone()
+        if span[0] is None:
+            return
+        start, end = from_ms(span[0]) - timedelta(days=1), from_ms(span[1]) + timedelta(days=1)
+        day, previous_day = day_sql(way, "r.answered_at", start, end), day_sql(way, "r.previous", start, end)
+        day_filter = "" if chosen_days is None else f"WHERE day IN ({', '.join(str(int(d)) for d in chosen_days)})"
+        source = "reviews" + (f" WHERE {' AND '.join(where)}" if where else "")
+        db.execute(
+            "INSERT INTO daily_activity (learner_id, deck_id, day, reviews, introduced, study_ms, retention_reviews, "
+            "retention_passed, last_at) "
+            "SELECT learner_id, deck_id, day, count(*), sum(state_before = 0), sum(coalesce(duration_ms, 0)), "
+            "sum(kept), sum(kept AND rating > 1), max(answered_at) FROM ("
+            f"  SELECT r.learner_id AS learner_id, c.deck_id AS deck_id, {day} AS day, r.state_before AS state_before, "
+            "  r.duration_ms AS duration_ms, r.rating AS rating, r.answered_at AS answered_at, "
+            f"  (r.state_before = {_REVIEW} AND r.interval_days >= {MATURE_DAYS} "
+            f"   AND (r.previous IS NULL OR {previous_day} < {day})) AS kept "
+            "  FROM (SELECT learner_id, card_pk, rating, answered_at, duration_ms, state_before, interval_days, "
+            f"        max(CASE WHEN state_before = {_REVIEW} AND interval_days >= {MATURE_DAYS} THEN answered_at END) "
+            "        OVER (PARTITION BY card_pk, learner_id ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) "
+            "        AS previous "
+            f"        FROM {source}) r JOIN cards c ON c.pk = r.card_pk"
+            f") {day_filter} GROUP BY learner_id, deck_id, day",
+            params)
+
+    def _count_answer(self, db: Database, learner_id: int, card_pk: int, answered_at: datetime, *,
+                      state_before: int, shown_days: float | None, rating: int, duration_ms: int | None) -> None:
+        """Add one answer to its day's row, before the answer is written to the log (inside its transaction)."""
+        way = self._study_days(db)
+        if way is None:
+            return
+        day = way.number(answered_at)
+        kept = state_before == _REVIEW and shown_days is not None and shown_days >= MATURE_DAYS
+        if kept:
+            previous = db.execute(  # the card's last answer that counted for retention
+                "SELECT max(answered_at) FROM reviews WHERE card_pk = ? AND learner_id = ? "
+                f"AND state_before = {_REVIEW} AND interval_days >= {MATURE_DAYS}", [card_pk, learner_id]).fetchone()[0]
+            kept = previous is None or way.number(from_ms(previous)) < day
+        db.execute(_UPSERT, [learner_id, card_pk, day, int(state_before == _NEW), duration_ms or 0,
+                             int(kept), int(kept and rating > 1), to_ms(answered_at)])
+
+    def daily_totals(self, learner_id: int, through_day: int) -> list[tuple[int, int, int, int]]:
+        """The learner's study days up to `through_day` (number, included) over every deck, oldest first:
+        (day number, reviews, retention reviews, retention passed), from daily_activity's key."""
+        return [tuple(int(v) for v in row) for row in self.db.execute(  # type: ignore[misc]
+            "SELECT day, sum(reviews), sum(retention_reviews), sum(retention_passed) FROM daily_activity "
+            "WHERE learner_id = ? AND day <= ? GROUP BY day ORDER BY day", [learner_id, through_day])]
