@@ -154,3 +154,19 @@ def test_the_first_workspace_on_an_older_file_counts_its_days(tmp_path, clock):
     assert store.db.execute("SELECT sum(reviews) FROM daily_activity").fetchone()[0] == len(ANSWERS)
     assert_daily_activity_holds(store)
     store.close()
+
+
+def test_each_day_knows_the_days_in_a_row_before_it_even_when_a_day_comes_late(office):
+    siti = office.add_learner("Siti", "Diskominfo").id
+    for day in ("2026-11-02", "2026-11-03", "2026-11-04", "2026-11-06"):
+        answer(office, siti, card_pk(office, "download"), 3, wib(f"{day}T09:00"))
+    runs = lambda: dict(office.db.execute("SELECT day, run FROM daily_activity WHERE learner_id = ?", [siti]).fetchall())  # noqa: E731
+    assert runs() == {day_of("2026-11-02"): 1, day_of("2026-11-03"): 2, day_of("2026-11-04"): 3,
+                      day_of("2026-11-06"): 1}
+    # a terminal whose clock ran behind saves an answer on the 5th after the 6th was counted: the 6th follows on
+    answer(office, siti, card_pk(office, "upload"), 3, wib("2026-11-05T09:00"))
+    assert runs()[day_of("2026-11-05")] == 4 and runs()[day_of("2026-11-06")] == 5
+    assert_daily_activity_holds(office)
+    office.undo_review(office.reviews(siti)[-1]["id"])  # the newest answer by time: the 6th's
+    assert day_of("2026-11-06") not in runs() and runs()[day_of("2026-11-05")] == 4
+    assert_daily_activity_holds(office)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -164,18 +164,17 @@ class Report:
     last_day: date | None
     timezone: str
     day_starts_at: int
-    _anchor: int = field(repr=False, default=0)
 
     def size(self) -> tuple[int, int]:
         """(learners, decks) in scope: `learner_decks()` yields learners x decks rows."""
         return self.store.metric_scope_size()
 
     def learner_decks(self) -> Iterator[LearnerDeckRow]:
-        for row in self.store.metric_learner_decks(self._anchor):
+        for row in self.store.metric_learner_decks():
             yield LearnerDeckRow(Person(*row[:5]), row[5], row[6], Metrics.from_row(row[7:]))
 
     def learners(self) -> Iterator[LearnerRow]:
-        for row in self.store.metric_learners(self._anchor):
+        for row in self.store.metric_learners():
             yield LearnerRow(Person(*row[:5]), Metrics.from_row(row[5:]))
 
     def units(self) -> list[UnitRow]:
@@ -236,16 +235,16 @@ def open_report(store: Store, scope: ReportScope, clock: Clock, day_starts_at: i
         by_key = {u.casefold(): u for u in store.units()}
         units = [by_key[u.casefold()] for u in scope.units]
     today = study_date(now, tz, day_starts_at)
-    span = store.answer_span()
+    span = store.answer_span() if not (scope.since and scope.until) else None
     first = scope.since or (day_of_number(span[0]) if span else None)
     last = scope.until or (max(today, day_of_number(span[1])) if span else None)
     anchor = min(today, last) if last else today
     with store.metrics_scope(first_day=day_number(scope.since) if scope.since else None,
-                             last_day=day_number(scope.until) if scope.until else None, now=now,
+                             last_day=day_number(scope.until) if scope.until else None,
+                             anchor=day_number(anchor), now=now,
                              learner_ids=scope.learner_ids, units=units,
                              deck_ids=list(scope.deck_ids) if scope.deck_ids else known_decks):
-        yield Report(store, scope, now, today, first, last, getattr(tz, "key", None) or str(tz), day_starts_at,
-                     day_number(anchor))
+        yield Report(store, scope, now, today, first, last, getattr(tz, "key", None) or str(tz), day_starts_at)
 
 
 __all__ = [

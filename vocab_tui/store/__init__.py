@@ -2,7 +2,8 @@
 
 One SQLite file holds every learner of the city, and many processes (terminals, browser tabs) use
 it at once. Times are stored as ISO-8601 UTC text in one fixed form (see `clock.iso`), so that
-comparing the text compares the instants.
+comparing the text compares the instants; the review log, the biggest table, stores its times as
+Unix milliseconds instead (`clock.to_ms`), and a daily roll-up of it (`daily.py`) for reports.
 
 Opening a file is careful, because the file may not be ours and may be shared:
 

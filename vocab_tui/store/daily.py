@@ -10,13 +10,14 @@ in `meta` under STUDY_DAYS_KEY. Every write of the log keeps them true in the sa
 
 Row (see schema._DAILY_ACTIVITY): reviews, introduced (answers to new cards), study_ms, retention_reviews
 (a card's first answer of the study day among those given while it was in review and shown at an
-interval of MATURE_DAYS or more), retention_passed (of those, not Again), last_at (Unix ms). Until a way of counting is set, nothing
+interval of MATURE_DAYS or more), retention_passed (of those, not Again), last_at (Unix ms), run (study days in a row of the learner
+and deck ending with this one: streaks are read from it, without walking the days). Until a way of counting is set, nothing
 is counted: the first workspace opened sets it and counts the whole log once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlite_utils import Database
@@ -33,7 +34,9 @@ _NEW = 0  # models.NEW
 
 _UPSERT = (
     "INSERT INTO daily_activity (learner_id, deck_id, day, reviews, introduced, study_ms, retention_reviews, "
-    "retention_passed, last_at) VALUES (?, (SELECT deck_id FROM cards WHERE pk = ?), ?, 1, ?, ?, ?, ?, ?) "
+    "retention_passed, last_at, run) VALUES (:learner, :deck, :day, 1, :introduced, :ms, :kept, :passed, :at, "
+    "1 + coalesce((SELECT run FROM daily_activity WHERE learner_id = :learner AND deck_id = :deck "
+    "AND day = :day - 1), 0)) "
     "ON CONFLICT (learner_id, deck_id, day) DO UPDATE SET reviews = reviews + 1, "
     "introduced = introduced + excluded.introduced, study_ms = study_ms + excluded.study_ms, "
     "retention_reviews = retention_reviews + excluded.retention_reviews, "
@@ -91,52 +94,46 @@ class DailyMixin(StoreBase):
         with self._writing() as db:
             self._recount(db, learner_ids)
 
-    def _recount(self, db: Database, learner_ids: Sequence[int] | None, days: Iterable[int] | None = None) -> None:
-        """Count daily_activity again from the log: for `learner_ids` (None: everybody), on the study `days`
-        (numbers; None: all). Runs inside the caller's write transaction."""
+    def _recount(self, db: Database, learner_ids: Sequence[int] | None) -> None:
+        """Count daily_activity again from the log for `learner_ids` (None: everybody), inside the caller's
+        write transaction. A learner's days are counted whole: a run of days in a row depends on the days
+        before it."""
         way = self._study_days(db)
-        where, params = [], []
-        if learner_ids is not None:
-            where.append(f"learner_id IN ({', '.join('?' * len(learner_ids))})")
-            params += list(learner_ids)
-        chosen_days = sorted(set(days)) if days is not None else None
-        if chosen_days is not None and learner_ids is None:
-            raise ValueError("days are recounted for chosen learners only")
-        delete = "DELETE FROM daily_activity" + (f" WHERE {' AND '.join(where)}" if where else "")
-        if chosen_days is not None:
-            delete += f" AND day IN ({', '.join(str(int(d)) for d in chosen_days)})"
-        db.execute(delete, params)
+        where = "" if learner_ids is None else f" WHERE learner_id IN ({', '.join('?' * len(learner_ids))})"
+        params = [] if learner_ids is None else list(learner_ids)
+        db.execute("DELETE FROM daily_activity" + where, params)
         if way is None:
             return
-        span = db.execute(
-            "SELECT min(answered_at), max(answered_at) FROM reviews" + (f" WHERE {' AND '.join(where)}" if where else ""),
-            params).fetchone()
+        span = db.execute("SELECT min(answered_at), max(answered_at) FROM reviews" + where, params).fetchone()
         if span[0] is None:
             return
         start, end = from_ms(span[0]) - timedelta(days=1), from_ms(span[1]) + timedelta(days=1)
         day, previous_day = day_sql(way, "r.answered_at", start, end), day_sql(way, "r.previous", start, end)
-        day_filter = "" if chosen_days is None else f"WHERE day IN ({', '.join(str(int(d)) for d in chosen_days)})"
-        source = "reviews" + (f" WHERE {' AND '.join(where)}" if where else "")
+        columns = "reviews, introduced, study_ms, retention_reviews, retention_passed, last_at"
         db.execute(
-            "INSERT INTO daily_activity (learner_id, deck_id, day, reviews, introduced, study_ms, retention_reviews, "
-            "retention_passed, last_at) "
-            "SELECT learner_id, deck_id, day, count(*), sum(state_before = 0), sum(coalesce(duration_ms, 0)), "
-            "sum(kept), sum(kept AND rating > 1), max(answered_at) FROM ("
+            f"INSERT INTO daily_activity (learner_id, deck_id, day, {columns}, run) "
+            # a run of days in a row: a day minus its rank is constant along it (gaps and islands)
+            f"SELECT learner_id, deck_id, day, {columns}, "
+            "day - min(day) OVER (PARTITION BY learner_id, deck_id, island) + 1 FROM ("
+            f"SELECT *, day - row_number() OVER (PARTITION BY learner_id, deck_id ORDER BY day) AS island FROM ("
+            "SELECT learner_id, deck_id, day, count(*) AS reviews, sum(state_before = 0) AS introduced, "
+            "sum(coalesce(duration_ms, 0)) AS study_ms, sum(kept) AS retention_reviews, "
+            "sum(kept AND rating > 1) AS retention_passed, max(answered_at) AS last_at FROM ("
             f"  SELECT r.learner_id AS learner_id, c.deck_id AS deck_id, {day} AS day, r.state_before AS state_before, "
             "  r.duration_ms AS duration_ms, r.rating AS rating, r.answered_at AS answered_at, "
             f"  (r.state_before = {_REVIEW} AND r.interval_days >= {MATURE_DAYS} "
             f"   AND (r.previous IS NULL OR {previous_day} < {day})) AS kept "
             "  FROM (SELECT learner_id, card_pk, rating, answered_at, duration_ms, state_before, interval_days, "
+            # the card's last earlier answer that counted for retention, if any
             f"        max(CASE WHEN state_before = {_REVIEW} AND interval_days >= {MATURE_DAYS} THEN answered_at END) "
             "        OVER (PARTITION BY card_pk, learner_id ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) "
-            "        AS previous "
-            f"        FROM {source}) r JOIN cards c ON c.pk = r.card_pk"
-            f") {day_filter} GROUP BY learner_id, deck_id, day",
+            f"        AS previous FROM reviews{where}) r JOIN cards c ON c.pk = r.card_pk"
+            ") GROUP BY learner_id, deck_id, day))",
             params)
 
-    def _count_answer(self, db: Database, learner_id: int, card_pk: int, answered_at: datetime, *,
+    def _count_answer(self, db: Database, review_id: int, learner_id: int, card_pk: int, answered_at: datetime, *,
                       state_before: int, shown_days: float | None, rating: int, duration_ms: int | None) -> None:
-        """Add one answer to its day's row, before the answer is written to the log (inside its transaction)."""
+        """Add one answer, just written to the log as `review_id`, to its day's row (inside its transaction)."""
         way = self._study_days(db)
         if way is None:
             return
@@ -144,11 +141,18 @@ class DailyMixin(StoreBase):
         kept = state_before == _REVIEW and shown_days is not None and shown_days >= MATURE_DAYS
         if kept:
             previous = db.execute(  # the card's last answer that counted for retention
-                "SELECT max(answered_at) FROM reviews WHERE card_pk = ? AND learner_id = ? "
-                f"AND state_before = {_REVIEW} AND interval_days >= {MATURE_DAYS}", [card_pk, learner_id]).fetchone()[0]
+                "SELECT max(answered_at) FROM reviews WHERE card_pk = ? AND learner_id = ? AND id < ? "
+                f"AND state_before = {_REVIEW} AND interval_days >= {MATURE_DAYS}",
+                [card_pk, learner_id, review_id]).fetchone()[0]
             kept = previous is None or way.number(from_ms(previous)) < day
-        db.execute(_UPSERT, [learner_id, card_pk, day, int(state_before == _NEW), duration_ms or 0,
-                             int(kept), int(kept and rating > 1), to_ms(answered_at)])
+        deck = db.execute("SELECT deck_id FROM cards WHERE pk = ?", [card_pk]).fetchone()[0]
+        key = {"learner": learner_id, "deck": deck, "day": day}
+        later = db.execute("SELECT 1 FROM daily_activity WHERE learner_id = :learner AND deck_id = :deck "
+                           "AND day > :day LIMIT 1", key).fetchone()
+        db.execute(_UPSERT, {**key, "introduced": int(state_before == _NEW), "ms": duration_ms or 0,
+                             "kept": int(kept), "passed": int(kept and rating > 1), "at": to_ms(answered_at)})
+        if later is not None:  # a day before the last one counted (a clock behind): the runs after it change
+            self._recount(db, [learner_id])
 
     def daily_totals(self, learner_id: int, through_day: int) -> list[tuple[int, int, int, int]]:
         """The learner's study days up to `through_day` (number, included) over every deck, oldest first:

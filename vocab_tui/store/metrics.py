@@ -2,10 +2,12 @@
 
 The numbers are added up from the daily roll-up (`daily_activity`, kept by every write of the review log:
 see store/daily.py), one row per learner x deck x study day, never from the answers themselves; so a
-report's cost follows learners x decks x days. `metrics_scope` chooses the learners and decks into
-per-connection TEMP tables and the days into a TEMP view; every roll-up is a GROUP BY over them. Temp
-tables belong to the connection: a thread that wants metrics opens its own Store (sqlite3 connections are
-bound to their thread).
+report's cost follows learners x decks x days, not the log. `metrics_scope` chooses the learners and decks
+(TEMP tables), the days (a TEMP view over the roll-up's key), and sums them once per learner x deck
+(m_pairs) and, when a roll-up needs it, once per learner x day (m_learner_days); the card states are
+counted per learner x deck from two small index ranges (m_cards). Every roll-up is a GROUP BY over those.
+Temp tables belong to the connection: a thread that wants metrics opens its own Store (sqlite3
+connections are bound to their thread).
 
 Definitions (docs/manager-guide.*.md repeats them for managers):
 - study day: the local date, the day starting at 04:00, as the database counts days (`Store.study_days`;
@@ -14,10 +16,12 @@ Definitions (docs/manager-guide.*.md repeats them for managers):
 - mature: cards in review whose stability is MATURE_DAYS (21) days or more, as on the statistics screen
   (`CountsMixin.known_words`); a snapshot at `now`, not limited to the range;
 - due now: active (not retired, not suspended, not buried) studied cards with due <= now;
-- true retention: each card's first answer of a study day, when the card was in review and shown at an
-  interval of MATURE_DAYS or more; passed = not Again;
+- true retention: of the answers given to a card in review shown at an interval of MATURE_DAYS or more,
+  the card's first of each study day; passed = not Again;
 - streaks: runs of consecutive study days inside the range; the current one is the run that holds the
   anchor day (the range's last day, or today when the range runs past today) or the day before it.
+  Per learner x deck they come from the roll-up's `run` (days in a row up to each day), cut at the
+  range's first day; per learner (days of any chosen deck) from the learner's days.
 """
 
 from __future__ import annotations
@@ -31,40 +35,28 @@ from ..clock import iso
 from .core import StoreBase
 from .schema import MATURE_DAYS
 
-_TEMP_TABLES = ("m_learners", "m_decks", "m_cards")
-
-# Runs of consecutive days per key (gaps and islands: a day minus its rank is constant along a run).
-_STREAKS = """
-SELECT {keys}, max(len) AS longest,
-  max(CASE WHEN first <= :anchor AND last >= :anchor THEN :anchor - first + 1
-           WHEN first <= :anchor - 1 AND last >= :anchor - 1 THEN :anchor - first
-           ELSE 0 END) AS current
-FROM (SELECT {keys}, count(*) AS len, min(day) AS first, max(day) AS last
-      FROM (SELECT {keys}, day, day - row_number() OVER (PARTITION BY {keys} ORDER BY day) AS grp
-            FROM ({source}))
-      GROUP BY {keys}, grp)
-GROUP BY {keys}
-"""
+_TEMP_TABLES = ("m_learners", "m_decks", "m_pairs", "m_learner_days", "m_cards")
 
 # The columns every metrics row ends with, in this order (reports.Metrics.from_row reads them).
 _METRIC_COLUMNS = (
     "coalesce(a.introduced, 0), coalesce(c.mature, 0), coalesce(c.due, 0), coalesce(a.reviews, 0), "
-    "coalesce(a.ms, 0), coalesce(a.total, 0), coalesce(a.passed, 0), coalesce(a.days, 0), "
+    "coalesce(a.ms, 0), coalesce(a.total, 0), coalesce(a.passed, 0), coalesce({days}, 0), "
     "{current}, {longest}, a.last_at"
 )
 
-# The sums of a group of m_days rows.
-_SUMS = ("sum(reviews) AS reviews, sum(introduced) AS introduced, sum(study_ms) AS ms, "
-         "sum(retention_reviews) AS total, sum(retention_passed) AS passed, max(last_at) AS last_at")
+# The sums of a group of rows of m_pairs.
+_SUMS = ("sum(reviews) AS reviews, sum(introduced) AS introduced, sum(ms) AS ms, sum(total) AS total, "
+         "sum(passed) AS passed, max(last_at) AS last_at")
 
 
 class MetricsMixin(StoreBase):
     def answer_span(self) -> tuple[int, int] | None:
         """The first and last study day (numbers) with answers over every learner; None without answers."""
         row = self.db.execute(
-            "SELECT min(f), max(l) FROM (SELECT "
-            "(SELECT min(day) FROM daily_activity a WHERE a.learner_id = x.id) AS f, "
-            "(SELECT max(day) FROM daily_activity a WHERE a.learner_id = x.id) AS l FROM learners x)"
+            "SELECT min(f), max(l) FROM (SELECT "  # two seeks per learner x deck, each at one end of a key range
+            "(SELECT min(day) FROM daily_activity a WHERE a.learner_id = x.id AND a.deck_id = d.id) AS f, "
+            "(SELECT max(day) FROM daily_activity a WHERE a.learner_id = x.id AND a.deck_id = d.id) AS l "
+            "FROM learners x CROSS JOIN decks d)"
         ).fetchone()
         return (int(row[0]), int(row[1])) if row and row[0] is not None else None
 
@@ -79,6 +71,7 @@ class MetricsMixin(StoreBase):
         *,
         first_day: int | None,
         last_day: int | None,
+        anchor: int,
         now: datetime,
         learner_ids: Sequence[int] | None = None,
         units: Sequence[str] | None = None,
@@ -87,22 +80,23 @@ class MetricsMixin(StoreBase):
         """Gather the study days `first_day`..`last_day` (numbers, both included; None: unbounded) of the
         chosen learners and decks.
 
-        `learner_ids`, `units` and `deck_ids` narrow the scope (None: all). Card states are read as of `now`.
-        Inside the block the `metric_*` methods read the gathered tables; they are dropped on leaving it.
-        The days are those of daily_activity, counted as `Store.study_days` says.
+        `learner_ids`, `units` and `deck_ids` narrow the scope (None: all). Card states are read as of `now`;
+        current streaks reach the study day `anchor` (a number) or the day before it. Inside the block the
+        `metric_*` methods read the gathered tables; they are dropped on leaving it. The days are those of
+        daily_activity, counted as `Store.study_days` says.
         """
         db = self.db
         params = {
             "now": iso(now), "learners": json.dumps(list(learner_ids) if learner_ids is not None else None),
             "units": json.dumps(list(units) if units is not None else None),
             "decks": json.dumps(list(deck_ids) if deck_ids is not None else None),
+            "low": -(1 << 40) if first_day is None else int(first_day),
+            "high": 1 << 40 if last_day is None else int(last_day), "anchor": int(anchor),
         }
-        low = -(1 << 40) if first_day is None else int(first_day)
-        high = 1 << 40 if last_day is None else int(last_day)
         self._drop_metrics()
+        self._metrics_anchor = int(anchor)
         try:
-            db.execute(
-                "CREATE TEMP TABLE m_learners (id INTEGER PRIMARY KEY)")
+            db.execute("CREATE TEMP TABLE m_learners (id INTEGER PRIMARY KEY)")
             db.execute(
                 "INSERT INTO m_learners SELECT id FROM learners WHERE "
                 "(json(:learners) = 'null' OR id IN (SELECT value FROM json_each(:learners))) AND "
@@ -110,25 +104,55 @@ class MetricsMixin(StoreBase):
             db.execute("CREATE TEMP TABLE m_decks (id TEXT PRIMARY KEY)")
             db.execute("INSERT INTO m_decks SELECT id FROM decks WHERE "
                        "json(:decks) = 'null' OR id IN (SELECT value FROM json_each(:decks))", params)
-            # One row per learner x deck x study day: each chosen learner x deck is a range of the roll-up's key.
+            # One row per learner x deck x study day: each chosen learner x deck is a range of the roll-up's key
+            # (SQLite seeks it for each pair of the two lists).
             db.execute(
-                "CREATE TEMP VIEW m_days AS SELECT a.* FROM m_learners l CROSS JOIN m_decks d "
-                "CROSS JOIN daily_activity a ON a.learner_id = l.id AND a.deck_id = d.id "
-                f"AND a.day BETWEEN {low} AND {high}")
-            # The card states as of now: mature cards and cards due, per learner x deck. The few retired,
-            # suspended and buried cards are looked up in lists built once, not row by row.
+                "CREATE TEMP VIEW m_days AS SELECT * FROM daily_activity WHERE learner_id IN (SELECT id FROM m_learners) "
+                f"AND deck_id IN (SELECT id FROM m_decks) AND day BETWEEN {params['low']} AND {params['high']}")
+            # Per learner x deck, in the key's order (no sort): the sums, active days and streaks. A run of
+            # days in a row is cut where the range begins.
             db.execute(
-                "CREATE TEMP TABLE m_cards AS SELECT s.learner_id AS learner_id, s.deck_id AS deck_id, "
-                f"sum(s.state = 2 AND s.stability >= {MATURE_DAYS}) AS mature, "
-                "sum(s.state IN (1, 2, 3) AND s.due <= :now AND (s.learner_id, s.card_pk) NOT IN "
-                "(SELECT learner_id, card_pk FROM card_flags WHERE suspended = 1 OR buried_until > :now)) AS due "
-                "FROM m_learners l CROSS JOIN m_decks d CROSS JOIN card_states s "
-                "ON s.learner_id = l.id AND s.deck_id = d.id "
-                "GROUP BY s.learner_id, s.deck_id", params)
-            db.execute("CREATE INDEX temp.m_cards_key ON m_cards (learner_id, deck_id)")
+                "CREATE TEMP TABLE m_pairs (learner_id INTEGER, deck_id TEXT, reviews, introduced, ms, total, passed, "
+                "days, last_at, longest, current, PRIMARY KEY (learner_id, deck_id))")
+            db.execute(
+                "INSERT INTO m_pairs SELECT learner_id, deck_id, sum(reviews), sum(introduced), sum(study_ms), "
+                "sum(retention_reviews), sum(retention_passed), count(*), max(last_at), "
+                "max(min(run, day - :low + 1)), "
+                "max(CASE WHEN day IN (:anchor, :anchor - 1) THEN min(run, day - :low + 1) ELSE 0 END) "
+                "FROM m_days GROUP BY learner_id, deck_id", params)
+            # The card states as of now, per learner x deck: mature cards, one range of card_states_mature;
+            # cards due, ranges of the deck index by state and due; less those due but suspended or buried
+            # (few: counted apart, from card_flags). A retired card has no deck (card_states.deck_id NULL).
+            db.execute("CREATE TEMP TABLE m_cards (learner_id INTEGER, deck_id TEXT, mature, due, "
+                       "PRIMARY KEY (learner_id, deck_id))")
+            db.execute(
+                "INSERT INTO m_cards SELECT l.id, d.id, "
+                "(SELECT count(*) FROM card_states s INDEXED BY card_states_mature WHERE s.learner_id = l.id "
+                f"AND s.deck_id = d.id AND s.state = 2 AND s.stability >= {MATURE_DAYS}), "
+                "(SELECT count(*) FROM card_states s INDEXED BY card_states_deck WHERE s.learner_id = l.id "
+                "AND s.deck_id = d.id AND s.state IN (1, 2, 3) AND s.due <= :now) "
+                "FROM m_learners l CROSS JOIN m_decks d", params)
+            db.execute(
+                "UPDATE m_cards SET due = due - (SELECT count(*) FROM card_flags f CROSS JOIN card_states s "
+                "ON s.learner_id = f.learner_id AND s.card_pk = f.card_pk WHERE f.learner_id = m_cards.learner_id "
+                "AND s.deck_id = m_cards.deck_id AND (f.suspended = 1 OR f.buried_until > :now) "
+                "AND s.state IN (1, 2, 3) AND s.due <= :now) "
+                "WHERE (learner_id, deck_id) IN (SELECT f.learner_id, s.deck_id FROM card_flags f CROSS JOIN "
+                "card_states s ON s.learner_id = f.learner_id AND s.card_pk = f.card_pk "
+                "WHERE f.suspended = 1 OR f.buried_until > :now)", params)
             yield
         finally:
             self._drop_metrics()
+
+    def _learner_days(self) -> None:
+        """Per learner x study day, over the chosen decks: the sums (m_learner_days), made on first use."""
+        db = self.db
+        if db.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'm_learner_days'").fetchone():
+            return
+        db.execute("CREATE TEMP TABLE m_learner_days (learner_id INTEGER, day INTEGER, reviews, introduced, ms, "
+                   "total, passed, PRIMARY KEY (learner_id, day))")
+        db.execute("INSERT INTO m_learner_days SELECT learner_id, day, sum(reviews), sum(introduced), sum(study_ms), "
+                   "sum(retention_reviews), sum(retention_passed) FROM m_days GROUP BY learner_id, day")
 
     def metric_scope_size(self) -> tuple[int, int]:
         """(learners, decks) in the gathered scope: a report has learners x decks learner-deck rows."""
@@ -140,62 +164,67 @@ class MetricsMixin(StoreBase):
         for table in _TEMP_TABLES:
             self.db.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
-    def metric_learner_decks(self, anchor: int) -> Iterator[tuple]:
+    def metric_learner_decks(self) -> Iterator[tuple]:
         """One row per chosen learner x chosen deck, by unit, name, id, deck id (a cursor: rows stream).
 
         Row: learner id, name, unit, NIP, role, deck id, deck title, then the metrics (see _METRIC_COLUMNS):
         introduced, mature, due now, reviews, study ms, retention reviews, retention passed, active days,
-        current streak, longest streak, last studied (Unix ms or None). `anchor`: the study day (number)
-        the current streak reaches (or the day before it).
+        current streak, longest streak, last studied (Unix ms or None).
         """
-        streaks = _STREAKS.format(keys="learner_id, deck_id", source="SELECT learner_id, deck_id, day FROM m_days")
         yield from self.db.execute(
             "SELECT x.id, x.name, coalesce(x.unit, ''), x.nip, x.role, d.id, d.title, "
-            + _METRIC_COLUMNS.format(current="coalesce(s.current, 0)", longest="coalesce(s.longest, 0)")
+            + _METRIC_COLUMNS.format(days="a.days", current="coalesce(a.current, 0)", longest="coalesce(a.longest, 0)")
             + " FROM m_learners ml JOIN learners x ON x.id = ml.id CROSS JOIN m_decks md JOIN decks d ON d.id = md.id "
-            f"LEFT JOIN (SELECT learner_id, deck_id, {_SUMS}, count(*) AS days FROM m_days GROUP BY learner_id, deck_id) a "
-            "  ON a.learner_id = x.id AND a.deck_id = d.id "
+            "LEFT JOIN m_pairs a ON a.learner_id = x.id AND a.deck_id = d.id "
             "LEFT JOIN m_cards c ON c.learner_id = x.id AND c.deck_id = d.id "
-            f"LEFT JOIN ({streaks}) s ON s.learner_id = x.id AND s.deck_id = d.id "
-            "ORDER BY coalesce(x.unit, '') COLLATE NOCASE, x.name COLLATE NOCASE, x.id, d.id",
-            {"anchor": anchor},
-        )
+            "ORDER BY coalesce(x.unit, '') COLLATE NOCASE, x.name COLLATE NOCASE, x.id, d.id")
 
-    def metric_learners(self, anchor: int) -> Iterator[tuple]:
+    def metric_learners(self) -> Iterator[tuple]:
         """One row per chosen learner, in the order of `metric_learner_decks`: learner id, name, unit, NIP,
         role, then the metrics over the chosen decks (active days and streaks count distinct study days)."""
-        streaks = _STREAKS.format(keys="learner_id", source="SELECT DISTINCT learner_id, day FROM m_days")
+        self._learner_days()
+        # runs of consecutive days per learner (gaps and islands: a day minus its rank is constant along a run)
+        streaks = (
+            "SELECT learner_id, max(len) AS longest, max(CASE WHEN last >= :anchor - 1 AND first <= :anchor "
+            "THEN min(last, :anchor) - first + 1 ELSE 0 END) AS current FROM ("
+            "  SELECT learner_id, count(*) AS len, min(day) AS first, max(day) AS last FROM ("
+            "    SELECT learner_id, day, day - row_number() OVER (PARTITION BY learner_id ORDER BY day) AS island "
+            "    FROM m_learner_days) GROUP BY learner_id, island) GROUP BY learner_id")
         yield from self.db.execute(
             "SELECT x.id, x.name, coalesce(x.unit, ''), x.nip, x.role, "
-            + _METRIC_COLUMNS.format(current="coalesce(s.current, 0)", longest="coalesce(s.longest, 0)")
+            + _METRIC_COLUMNS.format(days="ld.days", current="coalesce(s.current, 0)",
+                                     longest="coalesce(s.longest, 0)")
             + " FROM m_learners ml JOIN learners x ON x.id = ml.id "
-            f"LEFT JOIN (SELECT learner_id, {_SUMS}, count(DISTINCT day) AS days FROM m_days GROUP BY learner_id) a "
-            "  ON a.learner_id = x.id "
+            f"LEFT JOIN (SELECT learner_id, {_SUMS} FROM m_pairs GROUP BY learner_id) a ON a.learner_id = x.id "
+            "LEFT JOIN (SELECT learner_id, count(*) AS days FROM m_learner_days GROUP BY learner_id) ld "
+            "  ON ld.learner_id = x.id "
             "LEFT JOIN (SELECT learner_id, sum(mature) AS mature, sum(due) AS due FROM m_cards GROUP BY learner_id) c "
             "  ON c.learner_id = x.id "
             f"LEFT JOIN ({streaks}) s ON s.learner_id = x.id "
             "ORDER BY coalesce(x.unit, '') COLLATE NOCASE, x.name COLLATE NOCASE, x.id",
-            {"anchor": anchor},
+            {"anchor": self._metrics_anchor},
         )
 
     def metric_units(self, city: bool = False) -> list[tuple]:
         """Per unit (or, with `city`, one row for all chosen learners, unit None): unit, learners, learners
         who studied, then the metrics; active days count the distinct study days anyone studied; streaks None."""
+        self._learner_days()
         if city:
-            key, group, days = "NULL", "", "(SELECT count(DISTINCT day) FROM m_days)"
+            key, group, days = "NULL", "", "(SELECT count(DISTINCT day) FROM m_learner_days)"
             unit_days = ""
         else:
             key, days = "coalesce(x.unit, '')", "coalesce(max(ud.days), 0)"
             group = f"GROUP BY {key} ORDER BY {key} COLLATE NOCASE"
-            unit_days = ("LEFT JOIN (SELECT coalesce(y.unit, '') AS unit, count(DISTINCT d.day) AS days FROM m_days d "
-                         "JOIN learners y ON y.id = d.learner_id GROUP BY 1) ud ON ud.unit = coalesce(x.unit, '') ")
+            unit_days = ("LEFT JOIN (SELECT coalesce(y.unit, '') AS unit, count(DISTINCT d.day) AS days "
+                         "FROM m_learner_days d JOIN learners y ON y.id = d.learner_id GROUP BY 1) ud "
+                         "ON ud.unit = coalesce(x.unit, '') ")
         return self.db.execute(
             f"SELECT {key}, count(*), count(a.learner_id), "
             "coalesce(sum(a.introduced), 0), coalesce(sum(c.mature), 0), coalesce(sum(c.due), 0), "
             "coalesce(sum(a.reviews), 0), coalesce(sum(a.ms), 0), coalesce(sum(a.total), 0), "
             f"coalesce(sum(a.passed), 0), {days}, NULL, NULL, max(a.last_at) "
             "FROM m_learners ml JOIN learners x ON x.id = ml.id "
-            f"LEFT JOIN (SELECT learner_id, {_SUMS} FROM m_days GROUP BY learner_id) a ON a.learner_id = x.id "
+            f"LEFT JOIN (SELECT learner_id, {_SUMS} FROM m_pairs GROUP BY learner_id) a ON a.learner_id = x.id "
             "LEFT JOIN (SELECT learner_id, sum(mature) AS mature, sum(due) AS due FROM m_cards GROUP BY learner_id) c "
             f"  ON c.learner_id = x.id {unit_days}{group}"
         ).fetchall()
@@ -205,10 +234,12 @@ class MetricsMixin(StoreBase):
         None; active days: distinct study days anyone studied the deck)."""
         return self.db.execute(
             "SELECT d.id, d.title, coalesce(a.learners, 0), "
-            + _METRIC_COLUMNS.format(current="NULL", longest="NULL")
+            + _METRIC_COLUMNS.format(days="dd.days", current="NULL", longest="NULL")
             + " FROM m_decks md JOIN decks d ON d.id = md.id "
-            f"LEFT JOIN (SELECT deck_id, count(DISTINCT learner_id) AS learners, {_SUMS}, "
-            "  count(DISTINCT day) AS days FROM m_days GROUP BY deck_id) a ON a.deck_id = d.id "
+            f"LEFT JOIN (SELECT deck_id, count(*) AS learners, {_SUMS} FROM m_pairs GROUP BY deck_id) a "
+            "  ON a.deck_id = d.id "
+            "LEFT JOIN (SELECT deck_id, count(DISTINCT day) AS days FROM m_days GROUP BY deck_id) dd "
+            "  ON dd.deck_id = d.id "
             "LEFT JOIN (SELECT deck_id, sum(mature) AS mature, sum(due) AS due FROM m_cards GROUP BY deck_id) c "
             "  ON c.deck_id = d.id ORDER BY d.id"
         ).fetchall()
@@ -216,8 +247,9 @@ class MetricsMixin(StoreBase):
     def metric_daily(self) -> list[tuple]:
         """Per unit and study day with reviews: unit, day (number), reviews, introduced, study ms, learners
         who studied, retention reviews, retention passed; by day, then unit."""
+        self._learner_days()
         return self.db.execute(
-            "SELECT coalesce(x.unit, '') AS unit, d.day AS day, sum(d.reviews), sum(d.introduced), sum(d.study_ms), "
-            "count(DISTINCT d.learner_id), sum(d.retention_reviews), sum(d.retention_passed) "
-            "FROM m_days d JOIN learners x ON x.id = d.learner_id GROUP BY 1, 2 ORDER BY 2, 1 COLLATE NOCASE"
+            "SELECT coalesce(x.unit, '') AS unit, d.day AS day, sum(d.reviews), sum(d.introduced), sum(d.ms), "
+            "count(*), sum(d.total), sum(d.passed) "
+            "FROM m_learner_days d JOIN learners x ON x.id = d.learner_id GROUP BY 1, 2 ORDER BY 2, 1 COLLATE NOCASE"
         ).fetchall()

@@ -213,9 +213,6 @@ class ReviewsMixin(DailyMixin):
         shown = None
         if before is not None and before.last_review is not None:
             shown = round((before.due - before.last_review).total_seconds() * 1000) / 86400000
-        self._count_answer(db, answer.learner_id, answer.card_pk, answer.answered_at,
-                           state_before=NEW if before is None else int(before.state), shown_days=shown,
-                           rating=answer.rating, duration_ms=answer.duration_ms)
         answered_at = to_ms(answer.answered_at)
         # Two answers of one learner stamped with the same millisecond (a fast hand, a frozen clock) keep the
         # order they were given in: the later one takes an id above the earlier one's.
@@ -238,9 +235,12 @@ class ReviewsMixin(DailyMixin):
                         int(after.state), shown, after.step, after.stability, after.difficulty, to_ms(after.due),
                     ],
                 )
-                return review_id
             except sqlite3.IntegrityError:
                 continue  # the same millisecond and random bits as another review: draw again
+            self._count_answer(db, review_id, answer.learner_id, answer.card_pk, answer.answered_at,
+                               state_before=NEW if before is None else int(before.state), shown_days=shown,
+                               rating=answer.rating, duration_ms=answer.duration_ms)
+            return review_id
 
     @staticmethod
     def _state_after(row: dict) -> FSRSCard:
@@ -307,9 +307,7 @@ class ReviewsMixin(DailyMixin):
                     ],
                 )
             db.execute("DELETE FROM reviews WHERE id = ?", [review_id])
-            way = self._study_days(db)
-            if way is not None:
-                self._recount(db, [learner_id], [way.number(from_ms(review["answered_at"]))])
+            self._recount(db, [learner_id])  # the learner's days, without this answer
             if flags_before is not KEEP_FLAGS:
                 self.restore_card_flags(learner_id, card_pk, flags_before)  # type: ignore[arg-type]
         return before

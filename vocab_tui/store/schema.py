@@ -276,6 +276,7 @@ CREATE TABLE daily_activity (
     retention_reviews INTEGER NOT NULL,     -- a card's first answer of the day, in review at a mature interval
     retention_passed INTEGER NOT NULL,      --   ... not answered Again
     last_at INTEGER NOT NULL,               -- the day's last answer, Unix time in ms
+    run INTEGER NOT NULL,                   -- study days in a row of this learner and deck, ending with this one
     PRIMARY KEY (learner_id, deck_id, day)
 ) WITHOUT ROWID
 """
@@ -290,9 +291,10 @@ def _schema_v5(db: Database) -> None:
     """Half the bytes per answer, and a daily roll-up for reports (issues 10, 13).
 
     reviews: `answered_at` and `due` as Unix ms; the partial `reviews_mature` index goes (true retention is
-    counted when an answer is saved, in daily_activity). daily_activity: per learner x deck x study day,
-    filled by `Store.rebuild_daily_activity` under the study-day definition kept in `meta` (the first
-    workspace opened after this migration fills it). meta: the database's own settings, key -> text.
+    counted when an answer is saved, in daily_activity); card_states_mature indexes mature cards.
+    daily_activity: per learner x deck x study day, counted from the log (`Store.recount_daily_activity`)
+    under the way of counting days kept in `meta` (the first workspace opened after this migration sets it
+    and counts). meta: the database's own settings, key -> text.
     """
     db.execute("DROP INDEX IF EXISTS reviews_mature")
     db.execute("DROP INDEX IF EXISTS reviews_learner_answered")
@@ -310,6 +312,10 @@ def _schema_v5(db: Database) -> None:
     db.execute("CREATE INDEX reviews_card ON reviews (card_pk, learner_id)")
     db.execute(_DAILY_ACTIVITY)
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    # The mature cards of a learner and deck, counted by a report in one range of a small index.
+    # (state and stability are in it so that SQLite need not read the rows to check its condition)
+    db.execute("CREATE INDEX card_states_mature ON card_states (learner_id, deck_id, state, stability) "
+               f"WHERE state = 2 AND stability >= {MATURE_DAYS}")
 
 
 # Forward migrations, in order: index i takes a database from user_version i to i + 1.
