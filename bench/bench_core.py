@@ -24,6 +24,7 @@ from vocab_tui.decks import bundled_decks_dir, load_decks
 from vocab_tui.progress import home_counts, learner_stats
 from vocab_tui.scheduling import SchedulerSettings
 from vocab_tui.store import Store, new_review_id
+from vocab_tui.store.schema import mode_code
 from vocab_tui.study import StudySession
 from vocab_tui.workspace import open_workspace
 
@@ -73,7 +74,7 @@ def populate(store: Store, learners: int, per_learner: int, clock: FixedClock) -
         for _ in range(per_learner):
             at = now - timedelta(days=rng.uniform(0, 365))
             reviews.append((new_review_id(at, rng), lid, rng.choice(studied), rng.choice((1, 3, 3, 3, 4)), to_ms(at),
-                            4000, "recognition", 2, 2, rng.uniform(1, 60), None, 5.0, 5.0, to_ms(at + timedelta(days=5))))
+                            4000, mode_code("recognition"), 2, 2, rng.uniform(1, 60), None, 5.0, 5.0, to_ms(at + timedelta(days=5))))
         conn.executemany(
             "INSERT OR IGNORE INTO reviews (id, learner_id, card_pk, rating, answered_at, duration_ms, mode, "
             "state_before, state_after, interval_days, step, stability, difficulty, due) "

@@ -58,6 +58,7 @@ from vocab_tui.models import LearnerSettings
 from vocab_tui.progress import home_counts, learner_stats
 from vocab_tui.scheduling import SchedulerSettings
 from vocab_tui.store import Store, new_review_id
+from vocab_tui.store.schema import mode_code
 from vocab_tui.study import StudySession
 from vocab_tui.study_days import StudyDays
 from vocab_tui.workspace import open_workspace
@@ -410,7 +411,7 @@ def year_of_reviews(store: Store, clock: Clock, n: int) -> int:
         for k, (pk, before_state) in enumerate(picks):
             at = moment + timedelta(seconds=20 * k)
             interval = rng.uniform(1, 90)
-            reviews.append((new_review_id(at, rng), lid, pk, rng.choice((1, 3, 3, 3, 4)), to_ms(at), 6000, "mixed",
+            reviews.append((new_review_id(at, rng), lid, pk, rng.choice((1, 3, 3, 3, 4)), to_ms(at), 6000, mode_code("choice"),
                             before_state, 2, None if before_state == 0 else interval, None, interval * 2, 5.0,
                             to_ms(at + timedelta(days=interval * 2))))
     conn.executemany(

@@ -46,6 +46,7 @@ import pyte
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import integrity  # noqa: E402
+from vocab_tui.store.schema import mode_name  # noqa: E402
 
 COLUMNS, LINES = 120, 40
 MAX_ROUND_S = 60.0  # a round whose app never gets anywhere is killed then, and checked like any other
@@ -269,7 +270,7 @@ def new_reviews(db: Path, since: int) -> list[dict]:
             "JOIN cards c ON c.pk = r.card_pk ORDER BY r.answered_at, r.id").fetchall()
     finally:
         conn.close()
-    return [dict(row) for row in rows[since:]]
+    return [{**dict(row), "mode": mode_name(row["mode"])} for row in rows[since:]]
 
 
 def matches(ack: Ack, review: dict) -> bool:

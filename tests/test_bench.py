@@ -219,3 +219,22 @@ def test_compare_anki_runs_the_startup_comparison_alone():
     assert [row.split(" vs ")[0].split(",")[0] for row in rows] == [
         "first screen", "peak memory on the first screen", "`vocab-tui --help`", "`vocab-tui decks list`"], out.stdout
     assert "answer a" not in out.stdout and "Anki's review order" not in out.stdout
+
+
+def test_bench_exports_runs():
+    """A tiny office through the managers' benchmark: the dashboard's tables and the three exports, each export
+    as the real command (a missed budget exits 1, which a loaded test machine may do)."""
+    out = _run("bench/bench_exports.py", "--learners", "3", "--reviews-per-learner", "60", "--repeat", "1")
+    assert out.returncode in (0, 1), out.stdout[-3000:] + out.stderr[-3000:]
+    assert "3 learners, 180 reviews" in out.stdout, out.stdout
+    for path in ("dashboard: the units table", "dashboard: whole first screen", "export csv", "export xlsx",
+                 "export json"):
+        assert re.search(rf"^(ok  |SLOW) {re.escape(path)}.* wall +[\d.]+ s +cpu +[\d.]+ s", out.stdout, flags=re.M), \
+            out.stdout
+
+
+def test_bench_terms_runs():
+    out = _run("bench/bench_terms.py", "--learners", "3", "--reviews-per-learner", "60", "--repeat", "1")
+    assert out.returncode in (0, 1), out.stdout[-3000:] + out.stderr[-3000:]
+    for path in ("default: last 30 days", "one deck", "one unit since", "all time"):
+        assert re.search(rf"^(ok  |SLOW) {re.escape(path)}.* median +\d+ ms", out.stdout, flags=re.M), out.stdout

@@ -39,6 +39,9 @@ def test_a_database_of_each_earlier_schema_keeps_its_data(tmp_path, clock, versi
         assert (state.state, state.step, state.stability, state.difficulty, iso(state.due)) == (
             card.state, card.step, card.stability, card.difficulty, iso(card.due))
     assert store.db.execute("SELECT DISTINCT deck_id FROM card_states").fetchall() == [("spbe",)]
+    # the study mode is kept as a number, and read back by name
+    assert {row["mode"] for row in store.db.query("SELECT mode FROM reviews")} == {0}
+    assert {row["mode"] for row in store.reviews(1)} == {"recognition"}
     if version >= 2:
         assert store.is_suspended(2, 2)
     assert_chain_holds(store)

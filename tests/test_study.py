@@ -15,6 +15,7 @@ from vocab_tui.modes import Mode
 from vocab_tui.progress import home_counts
 from vocab_tui.scheduling import SchedulerSettings, day_end
 from vocab_tui.store import StaleCardError, Store, StoreError
+from vocab_tui.store.schema import mode_name
 from vocab_tui.study import StudySession
 
 from .conftest import NO_FUZZ
@@ -69,7 +70,8 @@ def state_rows(store: Store) -> list[dict]:
 
 
 def review_rows(store: Store) -> list[dict]:
-    return [dict(r) for r in store.db.query("SELECT * FROM reviews ORDER BY id")]
+    """The review log as stored, with each answer's study mode by name (the log keeps its number)."""
+    return [{**r, "mode": mode_name(r["mode"])} for r in store.db.query("SELECT * FROM reviews ORDER BY id")]
 
 
 def pk_of(store: Store, term: str) -> int:

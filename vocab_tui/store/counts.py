@@ -11,7 +11,7 @@ from ..models import (
     DeckCounts,
 )
 from .core import StoreBase
-from .schema import MATURE_DAYS
+from .schema import MATURE_DAYS, review_id_bounds
 
 
 class CountsMixin(StoreBase):
@@ -70,8 +70,9 @@ class CountsMixin(StoreBase):
         """
         row = self.db.execute(
             "SELECT count(*), sum(state_before = 0), sum(state_before = 2), sum(rating > 1), "
-            "sum(duration_ms) FROM reviews WHERE learner_id = ? AND answered_at >= ? AND answered_at < ?",
-            [learner_id, to_ms(start), to_ms(end)],
+            "sum(duration_ms) FROM reviews WHERE learner_id = ? AND id >= ? AND id < ? "
+            "AND answered_at >= ? AND answered_at < ?",
+            [learner_id, *review_id_bounds(to_ms(start), to_ms(end)), to_ms(start), to_ms(end)],
         ).fetchone()
         reviewed, new, reviews, remembered, time_ms = (v or 0 for v in row)
         return DayProgress(reviewed, new, reviews, remembered, time_ms)
@@ -108,20 +109,22 @@ class CountsMixin(StoreBase):
         self, learner_id: int, since: datetime | None = None, until: datetime | None = None
     ) -> list[dict]:
         """The learner's reviews in `[since, until)` (time, rating, state before, interval shown at), oldest first."""
+        low, high = to_ms(since) if since else 0, to_ms(until) if until else 1 << 42
         return list(
             self.db.query(
                 "SELECT card_pk, answered_at, rating, state_before, interval_days FROM reviews "
-                "WHERE learner_id = ? AND answered_at >= ? AND answered_at < ? ORDER BY answered_at",
-                [learner_id, to_ms(since) if since else -(1 << 62), to_ms(until) if until else 1 << 62],
+                "WHERE learner_id = ? AND id >= ? AND id < ? AND answered_at >= ? AND answered_at < ? "
+                "ORDER BY answered_at, id",
+                [learner_id, *review_id_bounds(low, high), low, high],
             )
         )
 
     def first_review(self, learner_id: int) -> datetime | None:
         """When the learner's earliest review was answered; None before the first."""
         row = self.db.execute(
-            "SELECT answered_at FROM reviews WHERE learner_id = ? ORDER BY answered_at LIMIT 1", [learner_id]
+            "SELECT answered_at FROM reviews WHERE learner_id = ? ORDER BY id LIMIT 1", [learner_id]
         ).fetchone()
-        return from_ms(row[0]) if row else None
+        return from_ms(row[0]) if row and row[0] is not None else None
 
     @staticmethod
     def _spans(spans: list[tuple[datetime | None, datetime]]) -> str:
@@ -129,13 +132,16 @@ class CountsMixin(StoreBase):
 
     @staticmethod
     def _ms_spans(spans: list[tuple[datetime, datetime]]) -> str:
-        return json.dumps([[to_ms(start), to_ms(end)] for start, end in spans])
+        """Each span as [first id, id after, start ms, end ms] (see review_id_bounds)."""
+        return json.dumps([[*review_id_bounds(to_ms(start), to_ms(end)), to_ms(start), to_ms(end)]
+                           for start, end in spans])
 
     def review_counts(self, learner_id: int, spans: list[tuple[datetime, datetime]]) -> list[int]:
         """How many reviews the learner answered in each `[start, end)`, counted in the index."""
         rows = dict(self.db.execute(
             "SELECT d.key, (SELECT count(*) FROM reviews r WHERE r.learner_id = :learner "
-            "AND r.answered_at >= json_extract(d.value, '$[0]') AND r.answered_at < json_extract(d.value, '$[1]')) "
+            "AND r.id >= json_extract(d.value, '$[0]') AND r.id < json_extract(d.value, '$[1]') "
+            "AND r.answered_at >= json_extract(d.value, '$[2]') AND r.answered_at < json_extract(d.value, '$[3]')) "
             "FROM json_each(:spans) d",
             {"learner": learner_id, "spans": self._ms_spans(spans)},
         ).fetchall())
@@ -147,8 +153,9 @@ class CountsMixin(StoreBase):
         row = self.db.execute(
             "SELECT count(*), sum(rating > 1) FROM ("  # CROSS JOIN: day by day, through the index
             "  SELECT r.rating AS rating, min(r.answered_at) FROM json_each(:spans) d CROSS JOIN reviews r "
-            "  ON r.learner_id = :learner AND r.answered_at >= json_extract(d.value, '$[0]') "
-            "  AND r.answered_at < json_extract(d.value, '$[1]') "
+            "  ON r.learner_id = :learner AND r.id >= json_extract(d.value, '$[0]') "
+            "  AND r.id < json_extract(d.value, '$[1]') AND r.answered_at >= json_extract(d.value, '$[2]') "
+            "  AND r.answered_at < json_extract(d.value, '$[3]') "
             f"  WHERE r.state_before = 2 AND r.interval_days >= {MATURE_DAYS} GROUP BY d.key, r.card_pk)",
             {"learner": learner_id, "spans": self._ms_spans(spans)},
         ).fetchone()

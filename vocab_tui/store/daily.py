@@ -4,16 +4,17 @@ Reports add up days instead of answers, so their cost follows learners x decks x
 The rows are counted under one way of counting study days (`StudyDays`: time zone and day start), kept
 in `meta` under STUDY_DAYS_KEY. Every write of the log keeps them true in the same transaction:
 
-- saving an answer adds it to its day's row (`_count_answer`);
-- undo, merging databases, merging or erasing learners count the affected days again from the log
+- saving an answer adds it to its day's row (`_count_answer`); a day that arrives after a later one
+  (a terminal whose clock ran behind) counts the learner's days again;
+- undo, merging databases, merging or erasing learners count the learners' days again from the log
   (`_recount`), as does a change of the way days are counted (`use_study_days`).
 
-Row (see schema._DAILY_ACTIVITY): reviews, introduced (answers to new cards), study_ms, retention_reviews
-(a card's first answer of the study day among those given while it was in review and shown at an
-interval of MATURE_DAYS or more), retention_passed (of those, not Again), last_at (Unix ms), run (study days in a row of the learner
-and deck ending with this one: streaks are read from it, without walking the days). Until a way of counting is set, nothing
-is counted: the first workspace opened sets it and counts the whole log once.
-"""
+Row (see schema._DAILY_ACTIVITY): reviews; introduced (answers to new cards); study_ms;
+retention_reviews (of the answers given to a card in review shown at an interval of MATURE_DAYS or
+more, the card's first of the study day); retention_passed (of those, not Again); last_at (Unix ms);
+run (study days in a row of the learner and deck ending with this one: streaks are read from it,
+without walking the days). Until a way of counting is set, nothing is counted: the first workspace
+opened sets it and counts the whole log once."""
 
 from __future__ import annotations
 
@@ -53,7 +54,8 @@ def day_sql(days: StudyDays, column: str, start: datetime, end: datetime) -> str
     shifts = day_shifts(days.tz, days.hour, start, end)
     if len(shifts) == 1:
         return f"(({column}) / 1000 + {int(shifts[0][1])}) / 86400"
-    parts = [f"WHEN ({column}) < {to_ms(datetime.fromisoformat(following))} THEN (({column}) / 1000 + {int(seconds)}) / 86400"
+    parts = [f"WHEN ({column}) < {to_ms(datetime.fromisoformat(following))} "
+             f"THEN (({column}) / 1000 + {int(seconds)}) / 86400"
              for (_s, seconds), (following, _n) in zip(shifts, shifts[1:])]
     return f"CASE {' '.join(parts)} ELSE (({column}) / 1000 + {int(shifts[-1][1])}) / 86400 END"
 
@@ -81,8 +83,8 @@ class DailyMixin(StoreBase):
             row = db.execute("SELECT value FROM meta WHERE key = ?", [STUDY_DAYS_KEY]).fetchone()
             if row is not None and (row[0] == days.key() or not replace):
                 return False
-            db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                       [STUDY_DAYS_KEY, days.key()])
+            db.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
+                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [STUDY_DAYS_KEY, days.key()])
             self._recount(db, None)
         return True
 

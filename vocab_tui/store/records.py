@@ -114,7 +114,7 @@ class RecordsMixin(LearnersMixin):
     # -- history -------------------------------------------------------------------------------
 
     def history_counts(self, learner_id: int) -> dict[str, int]:
-        """How many rows of each history table (reviews, card_states, card_flags, daily_activity) hold the learner's data."""
+        """How many rows of each history table (_HISTORY_TABLES) hold the learner's data, by table."""
         return {table: int(self.db.execute(f"SELECT count(*) FROM {table} WHERE learner_id = ?",
                                            [learner_id]).fetchone()[0]) for table in _HISTORY_TABLES}
 

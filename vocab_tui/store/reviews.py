@@ -22,7 +22,7 @@ from ..models import (
 )
 from .daily import DailyMixin
 from .errors import StaleCardError, StoreError
-from .schema import REVIEW_ID_RANDOM_BITS, new_review_id
+from .schema import REVIEW_ID_RANDOM_BITS, mode_code, mode_name, new_review_id, review_id_bounds
 
 # `undo_review` leaves the card's suspend and bury flags as they are.
 KEEP_FLAGS = object()
@@ -217,8 +217,9 @@ class ReviewsMixin(DailyMixin):
         # Two answers of one learner stamped with the same millisecond (a fast hand, a frozen clock) keep the
         # order they were given in: the later one takes an id above the earlier one's.
         last = db.execute(
-            "SELECT id FROM reviews WHERE learner_id = ? AND answered_at = ? ORDER BY id DESC LIMIT 1",
-            [answer.learner_id, answered_at],
+            "SELECT id FROM reviews WHERE learner_id = ? AND id >= ? AND id < ? AND answered_at = ? "
+            "ORDER BY id DESC LIMIT 1",
+            [answer.learner_id, *review_id_bounds(answered_at, answered_at + 1), answered_at],
         ).fetchone()
         while True:
             review_id = new_review_id(answer.answered_at)
@@ -231,7 +232,7 @@ class ReviewsMixin(DailyMixin):
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         review_id, answer.learner_id, answer.card_pk, answer.rating, answered_at,
-                        answer.duration_ms, answer.mode, NEW if before is None else int(before.state),
+                        answer.duration_ms, mode_code(answer.mode), NEW if before is None else int(before.state),
                         int(after.state), shown, after.step, after.stability, after.difficulty, to_ms(after.due),
                     ],
                 )
@@ -265,8 +266,8 @@ class ReviewsMixin(DailyMixin):
 
     def reviews(self, learner_id: int) -> list[dict]:
         """The learner's review log, oldest first (for tests, undo and exports)."""
-        return list(self.db.query(
-            "SELECT * FROM reviews WHERE learner_id = ? ORDER BY answered_at, id", [learner_id]))
+        return [{**row, "mode": mode_name(row["mode"])} for row in self.db.query(
+            "SELECT * FROM reviews WHERE learner_id = ? ORDER BY answered_at, id", [learner_id])]
 
     # -- undo, suspend, bury ------------------------------------------------------------------
 
@@ -361,10 +362,8 @@ class ReviewsMixin(DailyMixin):
         return bool(row and row[0])
 
     def card_history(self, learner_id: int, card_pk: int) -> list[dict]:
-        return list(
-            self.db.query(
-                "SELECT answered_at, rating, mode, duration_ms, state_before, state_after FROM reviews "
-                "WHERE learner_id = ? AND card_pk = ? ORDER BY answered_at, id",
-                [learner_id, card_pk],
-            )
-        )
+        """The learner's answers to one card, oldest first: answered_at (Unix ms), rating, mode (its name),
+        duration_ms, state_before, state_after."""
+        return [{**row, "mode": mode_name(row["mode"])} for row in self.db.query(
+            "SELECT answered_at, rating, mode, duration_ms, state_before, state_after FROM reviews "
+            "WHERE learner_id = ? AND card_pk = ? ORDER BY answered_at, id", [learner_id, card_pk])]

@@ -195,6 +195,31 @@ def new_review_id(answered_at: datetime, rng: random.Random | None = None) -> in
     return (millis << REVIEW_ID_RANDOM_BITS) | (rng or random).getrandbits(REVIEW_ID_RANDOM_BITS)
 
 
+# How the review log writes the study mode of an answer: its position here (one byte, not a word). The
+# order is for ever: a new mode goes at the end. A mode not listed is kept as its name.
+REVIEW_MODES = ("recognition", "production", "typed", "choice", "cloze", "mixed")
+
+
+def mode_code(mode: str) -> int | str:
+    """The review log's value for a study mode (see REVIEW_MODES)."""
+    return REVIEW_MODES.index(mode) if mode in REVIEW_MODES else mode
+
+
+def mode_name(value: int | str) -> str:
+    """The study mode a review log value stands for (see REVIEW_MODES)."""
+    return REVIEW_MODES[value] if isinstance(value, int) and 0 <= value < len(REVIEW_MODES) else str(value)
+
+
+def review_id_bounds(start_ms: int, end_ms: int) -> tuple[int, int]:
+    """Review ids `[low, high)` that hold every answer given in `[start_ms, end_ms)` (Unix ms).
+
+    A review id begins with its answer time rounded to the ms, `answered_at` is cut to the ms: one ms of
+    slack on each side. Search the (learner) index with the ids and keep the exact condition on
+    `answered_at` beside them.
+    """
+    return (start_ms - 1) << REVIEW_ID_RANDOM_BITS, (end_ms + 1) << REVIEW_ID_RANDOM_BITS
+
+
 def _schema_v4(db: Database) -> None:
     """Office records and a compact, mergeable review log (issues 10, 12, 13).
 
@@ -242,8 +267,8 @@ def _schema_v4(db: Database) -> None:
     )
 
 
-# The v5 review log: instants as Unix time in ms (clock.to_ms) instead of 29 bytes of text, in the row and
-# in the (learner, time) index; otherwise as v4.
+# The v5 review log: instants as Unix time in ms (clock.to_ms) instead of 29 bytes of text; the learner's
+# index holds no time (its ids are in time order); otherwise as v4.
 _REVIEWS_V5 = """
 CREATE TABLE reviews (
     id INTEGER PRIMARY KEY,         -- globally unique: (unix ms << 20) | random bits (REVIEW_ID_RANDOM_BITS)
@@ -252,7 +277,7 @@ CREATE TABLE reviews (
     rating INTEGER NOT NULL,        -- 1 Again, 2 Hard, 3 Good, 4 Easy
     answered_at INTEGER NOT NULL,   -- Unix time, ms (UTC; clock.to_ms)
     duration_ms INTEGER,
-    mode TEXT NOT NULL,
+    mode INTEGER NOT NULL,          -- the study mode: its position in REVIEW_MODES (mode_code, mode_name)
     state_before INTEGER NOT NULL,  -- models.NEW (0) or fsrs State (1 learning, 2 review, 3 relearning)
     state_after INTEGER NOT NULL,
     interval_days REAL,             -- the interval the card was shown at (due - last review before), days
@@ -287,10 +312,15 @@ def _ms_of(column: str) -> str:
     return (f"CAST(strftime('%s', {column}) AS INTEGER) * 1000 + CAST(substr({column}, 21, 3) AS INTEGER)")
 
 
+_MODE_CODES = "CASE mode " + " ".join(f"WHEN '{name}' THEN {code}" for code, name in enumerate(REVIEW_MODES)) \
+    + " ELSE mode END"
+
+
 def _schema_v5(db: Database) -> None:
     """Half the bytes per answer, and a daily roll-up for reports (issues 10, 13).
 
-    reviews: `answered_at` and `due` as Unix ms; the partial `reviews_mature` index goes (true retention is
+    reviews: `answered_at` and `due` as Unix ms, the mode as a number, the learner's index without the time
+    (ids are in time order); the partial `reviews_mature` index goes (true retention is
     counted when an answer is saved, in daily_activity); card_states_mature indexes mature cards.
     daily_activity: per learner x deck x study day, counted from the log (`Store.recount_daily_activity`)
     under the way of counting days kept in `meta` (the first workspace opened after this migration sets it
@@ -304,11 +334,13 @@ def _schema_v5(db: Database) -> None:
     db.execute(
         "INSERT INTO reviews (id, learner_id, card_pk, rating, answered_at, duration_ms, mode, state_before, "
         "state_after, interval_days, step, stability, difficulty, due) "
-        f"SELECT id, learner_id, card_pk, rating, {_ms_of('answered_at')}, duration_ms, mode, state_before, "
+        f"SELECT id, learner_id, card_pk, rating, {_ms_of('answered_at')}, duration_ms, {_MODE_CODES}, state_before, "
         f"state_after, interval_days, step, stability, difficulty, {_ms_of('due')} FROM reviews_v4 ORDER BY id"
     )
     db.execute("DROP TABLE reviews_v4")
-    db.execute("CREATE INDEX reviews_learner_answered ON reviews (learner_id, answered_at)")
+    # A learner's answers in time order: the index holds the id beside the learner, and ids begin with the
+    # answer time, so a range of time is a range of ids (review_id_bounds) without storing the time twice.
+    db.execute("CREATE INDEX reviews_learner ON reviews (learner_id)")
     db.execute("CREATE INDEX reviews_card ON reviews (card_pk, learner_id)")
     db.execute(_DAILY_ACTIVITY)
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
