@@ -40,10 +40,16 @@ def office(tmp_path, clock):
 
 
 def rows(store, learner: int) -> dict[int, tuple]:
-    """day -> (reviews, introduced, study ms, retention reviews, retention passed) over the learner's decks."""
-    return {row[0]: tuple(row[1:]) for row in store.db.execute(
+    """day -> (reviews, introduced, study ms, retention reviews, retention passed) over the learner's decks,
+    added up from the rows per deck; checked against the learner's rows over every deck."""
+    per_deck = {row[0]: tuple(row[1:]) for row in store.db.execute(
         "SELECT day, sum(reviews), sum(introduced), sum(study_ms), sum(retention_reviews), sum(retention_passed) "
-        "FROM daily_activity WHERE learner_id = ? GROUP BY day", [learner])}
+        "FROM daily_activity WHERE learner_id = ? AND deck_id != '' GROUP BY day", [learner])}
+    every_deck = {row[0]: tuple(row[1:]) for row in store.db.execute(
+        "SELECT day, reviews, introduced, study_ms, retention_reviews, retention_passed "
+        "FROM daily_activity WHERE learner_id = ? AND deck_id = ''", [learner])}
+    assert per_deck == every_deck
+    return per_deck
 
 
 def test_a_workspace_counts_days_in_its_zone_from_four_in_the_morning(office):
@@ -151,7 +157,7 @@ def test_the_first_workspace_on_an_older_file_counts_its_days(tmp_path, clock):
     build_old_database(path, 4)
     store = open_workspace(path, [], clock).store
     assert store.study_days().key() == StudyDays(clock.tz, 4).key()
-    assert store.db.execute("SELECT sum(reviews) FROM daily_activity").fetchone()[0] == len(ANSWERS)
+    assert store.db.execute("SELECT sum(reviews) FROM daily_activity WHERE deck_id != ''").fetchone()[0] == len(ANSWERS)
     assert_daily_activity_holds(store)
     store.close()
 
@@ -160,12 +166,16 @@ def test_each_day_knows_the_days_in_a_row_before_it_even_when_a_day_comes_late(o
     siti = office.add_learner("Siti", "Diskominfo").id
     for day in ("2026-11-02", "2026-11-03", "2026-11-04", "2026-11-06"):
         answer(office, siti, card_pk(office, "download"), 3, wib(f"{day}T09:00"))
-    runs = lambda: dict(office.db.execute("SELECT day, run FROM daily_activity WHERE learner_id = ?", [siti]).fetchall())  # noqa: E731
+    def runs(deck="mini"):
+        return dict(office.db.execute("SELECT day, run FROM daily_activity WHERE learner_id = ? AND deck_id = ?",
+                                      [siti, deck]).fetchall())
+
     assert runs() == {day_of("2026-11-02"): 1, day_of("2026-11-03"): 2, day_of("2026-11-04"): 3,
                       day_of("2026-11-06"): 1}
     # a terminal whose clock ran behind saves an answer on the 5th after the 6th was counted: the 6th follows on
     answer(office, siti, card_pk(office, "upload"), 3, wib("2026-11-05T09:00"))
     assert runs()[day_of("2026-11-05")] == 4 and runs()[day_of("2026-11-06")] == 5
+    assert runs("") == runs()  # one deck: the learner's days over every deck are the same
     assert_daily_activity_holds(office)
     office.undo_review(office.reviews(siti)[-1]["id"])  # the newest answer by time: the 6th's
     assert day_of("2026-11-06") not in runs() and runs()[day_of("2026-11-05")] == 4

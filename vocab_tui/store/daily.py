@@ -1,6 +1,8 @@
 """The daily roll-up of the review log (table `daily_activity`): one row per learner x deck x study day.
 
 Reports add up days instead of answers, so their cost follows learners x decks x days, not the log.
+Beside a learner's rows per deck, rows with deck_id ALL_DECKS ('') hold the learner's day over every deck
+(its sums, and its run of days in a row), so that a report over all decks reads one row per learner-day.
 The rows are counted under one way of counting study days (`StudyDays`: time zone and day start), kept
 in `meta` under STUDY_DAYS_KEY. Every write of the log keeps them true in the same transaction:
 
@@ -29,6 +31,7 @@ from .core import StoreBase
 from .schema import MATURE_DAYS
 
 STUDY_DAYS_KEY = "study_days"  # meta key: how the days of daily_activity were counted (StudyDays.key())
+ALL_DECKS = ""  # the deck_id of a learner's rows over every deck (no deck has an empty id)
 
 _REVIEW = 2  # fsrs State.Review
 _NEW = 0  # models.NEW
@@ -112,6 +115,9 @@ class DailyMixin(StoreBase):
         start, end = from_ms(span[0]) - timedelta(days=1), from_ms(span[1]) + timedelta(days=1)
         day, previous_day = day_sql(way, "r.answered_at", start, end), day_sql(way, "r.previous", start, end)
         columns = "reviews, introduced, study_ms, retention_reviews, retention_passed, last_at"
+        sums = ("sum(reviews) AS reviews, sum(introduced) AS introduced, sum(study_ms) AS study_ms, "
+                "sum(retention_reviews) AS retention_reviews, sum(retention_passed) AS retention_passed, "
+                "max(last_at) AS last_at")
         db.execute(
             f"INSERT INTO daily_activity (learner_id, deck_id, day, {columns}, run) "
             # a run of days in a row: a day minus its rank is constant along it (gaps and islands)
@@ -132,6 +138,13 @@ class DailyMixin(StoreBase):
             f"        AS previous FROM reviews{where}) r JOIN cards c ON c.pk = r.card_pk"
             ") GROUP BY learner_id, deck_id, day))",
             params)
+        learners = "" if learner_ids is None else f" AND learner_id IN ({', '.join('?' * len(learner_ids))})"
+        db.execute(  # each learner's days over every deck, from the rows just made
+            f"INSERT INTO daily_activity (learner_id, deck_id, day, {columns}, run) "
+            f"SELECT learner_id, '{ALL_DECKS}', day, {columns}, day - min(day) OVER (PARTITION BY learner_id, island) + 1 "
+            "FROM (SELECT *, day - row_number() OVER (PARTITION BY learner_id ORDER BY day) AS island FROM ("
+            f"  SELECT learner_id, day, {sums} FROM daily_activity WHERE deck_id != '{ALL_DECKS}'{learners} "
+            "  GROUP BY learner_id, day))", params)
 
     def _count_answer(self, db: Database, review_id: int, learner_id: int, card_pk: int, answered_at: datetime, *,
                       state_before: int, shown_days: float | None, rating: int, duration_ms: int | None) -> None:
@@ -148,17 +161,19 @@ class DailyMixin(StoreBase):
                 [card_pk, learner_id, review_id]).fetchone()[0]
             kept = previous is None or way.number(from_ms(previous)) < day
         deck = db.execute("SELECT deck_id FROM cards WHERE pk = ?", [card_pk]).fetchone()[0]
-        key = {"learner": learner_id, "deck": deck, "day": day}
-        later = db.execute("SELECT 1 FROM daily_activity WHERE learner_id = :learner AND deck_id = :deck "
+        key = {"learner": learner_id, "day": day}
+        later = db.execute(f"SELECT 1 FROM daily_activity WHERE learner_id = :learner AND deck_id = '{ALL_DECKS}' "
                            "AND day > :day LIMIT 1", key).fetchone()
-        db.execute(_UPSERT, {**key, "introduced": int(state_before == _NEW), "ms": duration_ms or 0,
-                             "kept": int(kept), "passed": int(kept and rating > 1), "at": to_ms(answered_at)})
+        counts = {**key, "introduced": int(state_before == _NEW), "ms": duration_ms or 0, "kept": int(kept),
+                  "passed": int(kept and rating > 1), "at": to_ms(answered_at)}
+        db.execute(_UPSERT, {**counts, "deck": deck})
+        db.execute(_UPSERT, {**counts, "deck": ALL_DECKS})
         if later is not None:  # a day before the last one counted (a clock behind): the runs after it change
             self._recount(db, [learner_id])
 
     def daily_totals(self, learner_id: int, through_day: int) -> list[tuple[int, int, int, int]]:
         """The learner's study days up to `through_day` (number, included) over every deck, oldest first:
-        (day number, reviews, retention reviews, retention passed), from daily_activity's key."""
+        (day number, reviews, retention reviews, retention passed), one range of daily_activity's key."""
         return [tuple(int(v) for v in row) for row in self.db.execute(  # type: ignore[misc]
-            "SELECT day, sum(reviews), sum(retention_reviews), sum(retention_passed) FROM daily_activity "
-            "WHERE learner_id = ? AND day <= ? GROUP BY day ORDER BY day", [learner_id, through_day])]
+            "SELECT day, reviews, retention_reviews, retention_passed FROM daily_activity "
+            "WHERE learner_id = ? AND deck_id = ? AND day <= ? ORDER BY day", [learner_id, ALL_DECKS, through_day])]

@@ -33,6 +33,7 @@ from datetime import datetime
 
 from ..clock import iso
 from .core import StoreBase
+from .daily import ALL_DECKS
 from .schema import MATURE_DAYS
 
 _TEMP_TABLES = ("m_learners", "m_decks", "m_pairs", "m_learner_days", "m_cards")
@@ -44,7 +45,12 @@ _METRIC_COLUMNS = (
     "{current}, {longest}, a.last_at"
 )
 
-# The sums of a group of rows of m_pairs.
+# The longest and the current streak of a group of days that carry their run of days in a row: each run cut
+# where the range begins (:low), the current one held by the anchor day or the day before it.
+_STREAKS = ("max(min(run, day - :low + 1)) AS longest, "
+            "max(CASE WHEN day IN (:anchor, :anchor - 1) THEN min(run, day - :low + 1) ELSE 0 END) AS current")
+
+# The sums of a group of rows of m_pairs or m_learner_days.
 _SUMS = ("sum(reviews) AS reviews, sum(introduced) AS introduced, sum(ms) AS ms, sum(total) AS total, "
          "sum(passed) AS passed, max(last_at) AS last_at")
 
@@ -104,55 +110,76 @@ class MetricsMixin(StoreBase):
             db.execute("CREATE TEMP TABLE m_decks (id TEXT PRIMARY KEY)")
             db.execute("INSERT INTO m_decks SELECT id FROM decks WHERE "
                        "json(:decks) = 'null' OR id IN (SELECT value FROM json_each(:decks))", params)
+            # Every deck chosen: a learner's day over every deck is one row of the roll-up (deck ALL_DECKS).
+            self._metrics_every_deck = db.execute(
+                "SELECT NOT EXISTS (SELECT 1 FROM decks WHERE id NOT IN (SELECT id FROM m_decks))").fetchone()[0] == 1
+            self._metrics_days = (params["low"], params["high"])
             # One row per learner x deck x study day: each chosen learner x deck is a range of the roll-up's key
             # (SQLite seeks it for each pair of the two lists).
             db.execute(
                 "CREATE TEMP VIEW m_days AS SELECT * FROM daily_activity WHERE learner_id IN (SELECT id FROM m_learners) "
                 f"AND deck_id IN (SELECT id FROM m_decks) AND day BETWEEN {params['low']} AND {params['high']}")
-            # Per learner x deck, in the key's order (no sort): the sums, active days and streaks. A run of
-            # days in a row is cut where the range begins.
+            # The card states as of now, per learner x deck: mature cards, one pass over the small partial
+            # index card_states_mature; cards due, for each learner the ranges of (learner, state, due) up to
+            # now, less those due but suspended or buried (few: counted apart, from card_flags). A retired card
+            # has no deck (card_states.deck_id NULL) and counts nowhere.
+            db.execute("CREATE TEMP TABLE m_cards (learner_id INTEGER, deck_id TEXT, mature INTEGER NOT NULL DEFAULT 0, "
+                       "due INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (learner_id, deck_id))")
             db.execute(
-                "CREATE TEMP TABLE m_pairs (learner_id INTEGER, deck_id TEXT, reviews, introduced, ms, total, passed, "
-                "days, last_at, longest, current, PRIMARY KEY (learner_id, deck_id))")
+                "INSERT INTO m_cards (learner_id, deck_id, mature) SELECT s.learner_id, s.deck_id, count(*) "
+                "FROM card_states s INDEXED BY card_states_mature "
+                f"WHERE s.state = 2 AND s.stability >= {MATURE_DAYS} AND +s.learner_id IN (SELECT id FROM m_learners) "
+                "AND +s.deck_id IN (SELECT id FROM m_decks) GROUP BY s.learner_id, s.deck_id")
             db.execute(
-                "INSERT INTO m_pairs SELECT learner_id, deck_id, sum(reviews), sum(introduced), sum(study_ms), "
-                "sum(retention_reviews), sum(retention_passed), count(*), max(last_at), "
-                "max(min(run, day - :low + 1)), "
-                "max(CASE WHEN day IN (:anchor, :anchor - 1) THEN min(run, day - :low + 1) ELSE 0 END) "
-                "FROM m_days GROUP BY learner_id, deck_id", params)
-            # The card states as of now, per learner x deck: mature cards, one range of card_states_mature;
-            # cards due, ranges of the deck index by state and due; less those due but suspended or buried
-            # (few: counted apart, from card_flags). A retired card has no deck (card_states.deck_id NULL).
-            db.execute("CREATE TEMP TABLE m_cards (learner_id INTEGER, deck_id TEXT, mature, due, "
-                       "PRIMARY KEY (learner_id, deck_id))")
-            db.execute(
-                "INSERT INTO m_cards SELECT l.id, d.id, "
-                "(SELECT count(*) FROM card_states s INDEXED BY card_states_mature WHERE s.learner_id = l.id "
-                f"AND s.deck_id = d.id AND s.state = 2 AND s.stability >= {MATURE_DAYS}), "
-                "(SELECT count(*) FROM card_states s INDEXED BY card_states_deck WHERE s.learner_id = l.id "
-                "AND s.deck_id = d.id AND s.state IN (1, 2, 3) AND s.due <= :now) "
-                "FROM m_learners l CROSS JOIN m_decks d", params)
-            db.execute(
-                "UPDATE m_cards SET due = due - (SELECT count(*) FROM card_flags f CROSS JOIN card_states s "
-                "ON s.learner_id = f.learner_id AND s.card_pk = f.card_pk WHERE f.learner_id = m_cards.learner_id "
-                "AND s.deck_id = m_cards.deck_id AND (f.suspended = 1 OR f.buried_until > :now) "
-                "AND s.state IN (1, 2, 3) AND s.due <= :now) "
-                "WHERE (learner_id, deck_id) IN (SELECT f.learner_id, s.deck_id FROM card_flags f CROSS JOIN "
-                "card_states s ON s.learner_id = f.learner_id AND s.card_pk = f.card_pk "
-                "WHERE f.suspended = 1 OR f.buried_until > :now)", params)
+                "INSERT INTO m_cards (learner_id, deck_id, due) SELECT s.learner_id, s.deck_id, count(*) "
+                "FROM m_learners l CROSS JOIN card_states s INDEXED BY idx_card_states_learner_id_state_due "
+                "ON s.learner_id = l.id AND s.state IN (1, 2, 3) AND s.due <= :now "
+                "WHERE s.deck_id IN (SELECT id FROM m_decks) "
+                "AND (s.learner_id, s.card_pk) NOT IN (SELECT learner_id, card_pk FROM card_flags "
+                "  WHERE suspended = 1 OR buried_until > :now) "
+                "GROUP BY s.learner_id, s.deck_id "
+                "ON CONFLICT (learner_id, deck_id) DO UPDATE SET due = excluded.due", params)
             yield
         finally:
             self._drop_metrics()
 
+    def _pairs(self) -> None:
+        """Per learner x deck, in the key's order (no sort): the sums, active days and streaks (m_pairs), made
+        on first use. A run of days in a row is cut where the range begins."""
+        db = self.db
+        if db.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'm_pairs'").fetchone():
+            return
+        db.execute("CREATE TEMP TABLE m_pairs (learner_id INTEGER, deck_id TEXT, reviews, introduced, ms, total, "
+                   "passed, days, last_at, longest, current, PRIMARY KEY (learner_id, deck_id))")
+        db.execute(
+            "INSERT INTO m_pairs SELECT learner_id, deck_id, sum(reviews), sum(introduced), sum(study_ms), "
+            f"sum(retention_reviews), sum(retention_passed), count(*), max(last_at), {_STREAKS} "
+            "FROM m_days GROUP BY learner_id, deck_id", {"low": self._metrics_days[0], "anchor": self._metrics_anchor})
+
     def _learner_days(self) -> None:
-        """Per learner x study day, over the chosen decks: the sums (m_learner_days), made on first use."""
+        """Per learner x study day over the chosen decks: the sums and the run of days in a row
+        (m_learner_days), made on first use: read from the learner's rows over every deck when every deck
+        is chosen, else added up from the rows of the chosen decks."""
         db = self.db
         if db.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'm_learner_days'").fetchone():
             return
         db.execute("CREATE TEMP TABLE m_learner_days (learner_id INTEGER, day INTEGER, reviews, introduced, ms, "
-                   "total, passed, PRIMARY KEY (learner_id, day))")
-        db.execute("INSERT INTO m_learner_days SELECT learner_id, day, sum(reviews), sum(introduced), sum(study_ms), "
-                   "sum(retention_reviews), sum(retention_passed) FROM m_days GROUP BY learner_id, day")
+                   "total, passed, last_at, run, PRIMARY KEY (learner_id, day))")
+        low, high = self._metrics_days
+        if self._metrics_every_deck:
+            db.execute(
+                "INSERT INTO m_learner_days SELECT learner_id, day, reviews, introduced, study_ms, retention_reviews, "
+                "retention_passed, last_at, run FROM daily_activity WHERE learner_id IN (SELECT id FROM m_learners) "
+                f"AND deck_id = '{ALL_DECKS}' AND day BETWEEN {low} AND {high}")
+            return
+        # a run of days in a row (gaps and islands: a day minus its rank is constant along it)
+        db.execute(
+            "INSERT INTO m_learner_days SELECT learner_id, day, reviews, introduced, ms, total, passed, last_at, "
+            "day - min(day) OVER (PARTITION BY learner_id, island) + 1 FROM ("
+            "  SELECT *, day - row_number() OVER (PARTITION BY learner_id ORDER BY day) AS island FROM ("
+            "    SELECT learner_id, day, sum(reviews) AS reviews, sum(introduced) AS introduced, sum(study_ms) AS ms, "
+            "    sum(retention_reviews) AS total, sum(retention_passed) AS passed, max(last_at) AS last_at "
+            "    FROM m_days GROUP BY learner_id, day))")
 
     def metric_scope_size(self) -> tuple[int, int]:
         """(learners, decks) in the gathered scope: a report has learners x decks learner-deck rows."""
@@ -171,6 +198,7 @@ class MetricsMixin(StoreBase):
         introduced, mature, due now, reviews, study ms, retention reviews, retention passed, active days,
         current streak, longest streak, last studied (Unix ms or None).
         """
+        self._pairs()
         yield from self.db.execute(
             "SELECT x.id, x.name, coalesce(x.unit, ''), x.nip, x.role, d.id, d.title, "
             + _METRIC_COLUMNS.format(days="a.days", current="coalesce(a.current, 0)", longest="coalesce(a.longest, 0)")
@@ -183,26 +211,16 @@ class MetricsMixin(StoreBase):
         """One row per chosen learner, in the order of `metric_learner_decks`: learner id, name, unit, NIP,
         role, then the metrics over the chosen decks (active days and streaks count distinct study days)."""
         self._learner_days()
-        # runs of consecutive days per learner (gaps and islands: a day minus its rank is constant along a run)
-        streaks = (
-            "SELECT learner_id, max(len) AS longest, max(CASE WHEN last >= :anchor - 1 AND first <= :anchor "
-            "THEN min(last, :anchor) - first + 1 ELSE 0 END) AS current FROM ("
-            "  SELECT learner_id, count(*) AS len, min(day) AS first, max(day) AS last FROM ("
-            "    SELECT learner_id, day, day - row_number() OVER (PARTITION BY learner_id ORDER BY day) AS island "
-            "    FROM m_learner_days) GROUP BY learner_id, island) GROUP BY learner_id")
         yield from self.db.execute(
             "SELECT x.id, x.name, coalesce(x.unit, ''), x.nip, x.role, "
-            + _METRIC_COLUMNS.format(days="ld.days", current="coalesce(s.current, 0)",
-                                     longest="coalesce(s.longest, 0)")
+            + _METRIC_COLUMNS.format(days="a.days", current="coalesce(a.current, 0)", longest="coalesce(a.longest, 0)")
             + " FROM m_learners ml JOIN learners x ON x.id = ml.id "
-            f"LEFT JOIN (SELECT learner_id, {_SUMS} FROM m_pairs GROUP BY learner_id) a ON a.learner_id = x.id "
-            "LEFT JOIN (SELECT learner_id, count(*) AS days FROM m_learner_days GROUP BY learner_id) ld "
-            "  ON ld.learner_id = x.id "
+            f"LEFT JOIN (SELECT learner_id, {_SUMS}, count(*) AS days, {_STREAKS} "
+            "  FROM m_learner_days GROUP BY learner_id) a ON a.learner_id = x.id "
             "LEFT JOIN (SELECT learner_id, sum(mature) AS mature, sum(due) AS due FROM m_cards GROUP BY learner_id) c "
             "  ON c.learner_id = x.id "
-            f"LEFT JOIN ({streaks}) s ON s.learner_id = x.id "
             "ORDER BY coalesce(x.unit, '') COLLATE NOCASE, x.name COLLATE NOCASE, x.id",
-            {"anchor": self._metrics_anchor},
+            {"low": self._metrics_days[0], "anchor": self._metrics_anchor},
         )
 
     def metric_units(self, city: bool = False) -> list[tuple]:
@@ -224,7 +242,8 @@ class MetricsMixin(StoreBase):
             "coalesce(sum(a.reviews), 0), coalesce(sum(a.ms), 0), coalesce(sum(a.total), 0), "
             f"coalesce(sum(a.passed), 0), {days}, NULL, NULL, max(a.last_at) "
             "FROM m_learners ml JOIN learners x ON x.id = ml.id "
-            f"LEFT JOIN (SELECT learner_id, {_SUMS} FROM m_pairs GROUP BY learner_id) a ON a.learner_id = x.id "
+            f"LEFT JOIN (SELECT learner_id, {_SUMS} FROM m_learner_days GROUP BY learner_id) a "
+            "  ON a.learner_id = x.id "
             "LEFT JOIN (SELECT learner_id, sum(mature) AS mature, sum(due) AS due FROM m_cards GROUP BY learner_id) c "
             f"  ON c.learner_id = x.id {unit_days}{group}"
         ).fetchall()
@@ -232,6 +251,7 @@ class MetricsMixin(StoreBase):
     def metric_decks(self) -> list[tuple]:
         """Per chosen deck: deck id, title, learners who studied it in the range, then the metrics (streaks
         None; active days: distinct study days anyone studied the deck)."""
+        self._pairs()
         return self.db.execute(
             "SELECT d.id, d.title, coalesce(a.learners, 0), "
             + _METRIC_COLUMNS.format(days="dd.days", current="NULL", longest="NULL")
