@@ -221,20 +221,21 @@ def open_report(store: Store, scope: ReportScope, clock: Clock, day_starts_at: i
     """Gather the scope's numbers in the store and yield a Report to read them (raises ReportError for a bad scope).
 
     `deck_ids`: the decks that exist (the synced ones); a scope without decks covers all of them.
-    Units are matched without regard to case. The days are counted in `clock`'s time zone with the day
-    starting at `day_starts_at`:00: when the database counts them otherwise (another zone was set), its
-    daily roll-up is counted again first, which writes. Otherwise only reads; the store's temporary
-    tables go at the end.
+    Units are matched without regard to case. Days are the office's: counted in the time zone and from the
+    hour the database counts them in (`Store.study_days`, set when the file was first opened), whatever
+    the zone of the terminal asking (`clock`'s zone and `day_starts_at` only stand in should the database
+    have none). Only reads; the store's temporary tables go at the end.
     """
-    tz, now = clock.tz, clock.now()
+    now = clock.now()
     known_decks = list(deck_ids) if deck_ids is not None else [d.id for d in store.decks()]
     check_scope(store, scope, known_decks)
-    store.use_study_days(StudyDays(tz, day_starts_at))
+    days = store.study_days() or StudyDays(clock.tz, day_starts_at)  # (every Store sets them when it opens)
+    tz, hour = days.tz, days.hour
     units = None
     if scope.units is not None:
         by_key = {u.casefold(): u for u in store.units()}
         units = [by_key[u.casefold()] for u in scope.units]
-    today = study_date(now, tz, day_starts_at)
+    today = study_date(now, tz, hour)
     span = store.answer_span() if not (scope.since and scope.until) else None
     first = scope.since or (day_of_number(span[0]) if span else None)
     last = scope.until or (max(today, day_of_number(span[1])) if span else None)
@@ -244,7 +245,7 @@ def open_report(store: Store, scope: ReportScope, clock: Clock, day_starts_at: i
                              anchor=day_number(anchor), now=now,
                              learner_ids=scope.learner_ids, units=units,
                              deck_ids=list(scope.deck_ids) if scope.deck_ids else known_decks):
-        yield Report(store, scope, now, today, first, last, getattr(tz, "key", None) or str(tz), day_starts_at)
+        yield Report(store, scope, now, today, first, last, getattr(tz, "key", None) or str(tz), hour)
 
 
 __all__ = [

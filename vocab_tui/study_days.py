@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from .clock import iso, zone
 
+DAY_STARTS_AT = 4  # the local hour a study day starts at (scheduling.SchedulerSettings.day_starts_at)
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 

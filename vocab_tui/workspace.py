@@ -7,9 +7,8 @@ from pathlib import Path
 
 from .clock import Clock
 from .decks import Problem, load_decks
-from .scheduling import SchedulerSettings, day_start
+from .scheduling import day_start
 from .store import DailyBackup, Store
-from .study_days import StudyDays
 
 
 @dataclass(frozen=True)
@@ -76,8 +75,6 @@ def open_workspace(db_path: Path, deck_dirs: list[Path], clock: Clock) -> Worksp
         with store.explained():
             result = load_decks(deck_dirs, known=store.deck_sources())
         store.sync_decks(result.decks)
-        # A database's study days are counted in the office's zone from its first start on (store/daily.py).
-        store.use_study_days(StudyDays(clock.tz, SchedulerSettings().day_starts_at), replace=False)
     except BaseException:
         store.close()
         raise

@@ -15,8 +15,8 @@ Row (see schema._DAILY_ACTIVITY): reviews; introduced (answers to new cards); st
 retention_reviews (of the answers given to a card in review shown at an interval of MATURE_DAYS or
 more, the card's first of the study day); retention_passed (of those, not Again); last_at (Unix ms);
 run (study days in a row of the learner and deck ending with this one: streaks are read from it,
-without walking the days). Until a way of counting is set, nothing is counted: the first workspace
-opened sets it and counts the whole log once."""
+without walking the days). Until a way of counting is set, nothing is counted: `Store` sets it when it
+opens a file without one (new, or upgraded from schema 4) and counts the whole log once."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def day_sql(days: StudyDays, column: str, start: datetime, end: datetime) -> str
 
 class DailyMixin(StoreBase):
     def study_days(self) -> StudyDays | None:
-        """How the days of daily_activity are counted; None until a workspace has set it."""
+        """How the days of daily_activity are counted (None only before `Store` has set it)."""
         return self._study_days(self.db)
 
     @staticmethod

@@ -36,7 +36,7 @@ from .core import StoreBase
 from .daily import ALL_DECKS
 from .schema import MATURE_DAYS
 
-_TEMP_TABLES = ("m_learners", "m_decks", "m_pairs", "m_learner_days", "m_cards")
+_TEMP_TABLES = ("m_learners", "m_decks", "m_pairs", "m_learner_days", "m_cards", "m_learner_cards")
 
 # The columns every metrics row ends with, in this order (reports.Metrics.from_row reads them).
 _METRIC_COLUMNS = (
@@ -119,35 +119,71 @@ class MetricsMixin(StoreBase):
             db.execute(
                 "CREATE TEMP VIEW m_days AS SELECT * FROM daily_activity WHERE learner_id IN (SELECT id FROM m_learners) "
                 f"AND deck_id IN (SELECT id FROM m_decks) AND day BETWEEN {params['low']} AND {params['high']}")
-            # The card states as of now, per learner x deck: mature cards, one pass over the small partial
-            # index card_states_mature; cards due, for each learner the ranges of (learner, state, due) up to
-            # now, less those due but suspended or buried (few: counted apart, from card_flags). A retired card
-            # has no deck (card_states.deck_id NULL) and counts nowhere.
-            db.execute("CREATE TEMP TABLE m_cards (learner_id INTEGER, deck_id TEXT, mature INTEGER NOT NULL DEFAULT 0, "
-                       "due INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (learner_id, deck_id))")
-            db.execute(
-                "INSERT INTO m_cards (learner_id, deck_id, mature) SELECT s.learner_id, s.deck_id, count(*) "
-                "FROM card_states s INDEXED BY card_states_mature "
-                f"WHERE s.state = 2 AND s.stability >= {MATURE_DAYS} AND +s.learner_id IN (SELECT id FROM m_learners) "
-                "AND +s.deck_id IN (SELECT id FROM m_decks) GROUP BY s.learner_id, s.deck_id")
-            db.execute(
-                "INSERT INTO m_cards (learner_id, deck_id, due) SELECT s.learner_id, s.deck_id, count(*) "
-                "FROM m_learners l CROSS JOIN card_states s INDEXED BY idx_card_states_learner_id_state_due "
-                "ON s.learner_id = l.id AND s.state IN (1, 2, 3) AND s.due <= :now "
-                "WHERE s.deck_id IN (SELECT id FROM m_decks) "
-                "AND (s.learner_id, s.card_pk) NOT IN (SELECT learner_id, card_pk FROM card_flags "
-                "  WHERE suspended = 1 OR buried_until > :now) "
-                "GROUP BY s.learner_id, s.deck_id "
-                "ON CONFLICT (learner_id, deck_id) DO UPDATE SET due = excluded.due", params)
+            self._metrics_now = iso(now)
             yield
         finally:
             self._drop_metrics()
+
+    def _made(self, table: str) -> bool:
+        return self.db.execute("SELECT 1 FROM temp.sqlite_master WHERE name = ?", [table]).fetchone() is not None
+
+    def _cards(self) -> None:
+        """The card states as of now per chosen learner x deck (m_cards: mature, due), made on first use.
+
+        Mature cards: one pass over the small partial index card_states_mature. Cards due: one pass over the
+        deck index's entries in learning, review or relearning up to now, less those due but suspended or
+        buried (few: counted apart, from card_flags). A retired card has no deck (card_states.deck_id NULL)
+        and counts nowhere.
+        """
+        if self._made("m_cards"):
+            return
+        db = self.db
+        db.execute("CREATE TEMP TABLE m_cards (learner_id INTEGER, deck_id TEXT, mature INTEGER NOT NULL DEFAULT 0, "
+                   "due INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (learner_id, deck_id))")
+        chosen = "+s.learner_id IN (SELECT id FROM m_learners) AND +s.deck_id IN (SELECT id FROM m_decks)"
+        db.execute(
+            "INSERT INTO m_cards (learner_id, deck_id, mature) SELECT s.learner_id, s.deck_id, count(*) "
+            f"FROM card_states s INDEXED BY card_states_mature WHERE s.state = 2 AND s.stability >= {MATURE_DAYS} "
+            f"AND {chosen} GROUP BY s.learner_id, s.deck_id")
+        db.execute(
+            "INSERT INTO m_cards (learner_id, deck_id, due) SELECT s.learner_id, s.deck_id, count(*) "
+            "FROM card_states s INDEXED BY card_states_deck WHERE s.state IN (1, 2, 3) AND s.due <= :now "
+            f"AND {chosen} AND (s.learner_id, s.card_pk) NOT IN (SELECT learner_id, card_pk FROM card_flags "
+            "WHERE suspended = 1 OR buried_until > :now) GROUP BY s.learner_id, s.deck_id "
+            "ON CONFLICT (learner_id, deck_id) DO UPDATE SET due = excluded.due", {"now": self._metrics_now})
+
+    def _learner_cards(self) -> None:
+        """The card states as of now per chosen learner over the chosen decks (m_learner_cards: mature, due),
+        made on first use: over every deck, each learner's entries of the two indexes in one pass each
+        (the deck index is not needed); else added up from m_cards."""
+        if self._made("m_learner_cards"):
+            return
+        db = self.db
+        db.execute("CREATE TEMP TABLE m_learner_cards (learner_id INTEGER PRIMARY KEY, "
+                   "mature INTEGER NOT NULL DEFAULT 0, due INTEGER NOT NULL DEFAULT 0)")
+        if not self._metrics_every_deck:
+            self._cards()
+            db.execute("INSERT INTO m_learner_cards SELECT learner_id, sum(mature), sum(due) FROM m_cards "
+                       "GROUP BY learner_id")
+            return
+        db.execute(
+            "INSERT INTO m_learner_cards (learner_id, mature) SELECT s.learner_id, count(*) "
+            f"FROM card_states s INDEXED BY card_states_mature WHERE s.state = 2 AND s.stability >= {MATURE_DAYS} "
+            "AND +s.learner_id IN (SELECT id FROM m_learners) GROUP BY s.learner_id")
+        db.execute(
+            "INSERT INTO m_learner_cards (learner_id, due) SELECT s.learner_id, count(*) "
+            "FROM card_states s INDEXED BY idx_card_states_learner_id_state_due "
+            "WHERE s.state IN (1, 2, 3) AND s.due <= :now AND s.deck_id IS NOT NULL "
+            "AND +s.learner_id IN (SELECT id FROM m_learners) AND (s.learner_id, s.card_pk) NOT IN "
+            "(SELECT learner_id, card_pk FROM card_flags WHERE suspended = 1 OR buried_until > :now) "
+            "GROUP BY s.learner_id ON CONFLICT (learner_id) DO UPDATE SET due = excluded.due",
+            {"now": self._metrics_now})
 
     def _pairs(self) -> None:
         """Per learner x deck, in the key's order (no sort): the sums, active days and streaks (m_pairs), made
         on first use. A run of days in a row is cut where the range begins."""
         db = self.db
-        if db.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'm_pairs'").fetchone():
+        if self._made("m_pairs"):
             return
         db.execute("CREATE TEMP TABLE m_pairs (learner_id INTEGER, deck_id TEXT, reviews, introduced, ms, total, "
                    "passed, days, last_at, longest, current, PRIMARY KEY (learner_id, deck_id))")
@@ -161,7 +197,7 @@ class MetricsMixin(StoreBase):
         (m_learner_days), made on first use: read from the learner's rows over every deck when every deck
         is chosen, else added up from the rows of the chosen decks."""
         db = self.db
-        if db.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'm_learner_days'").fetchone():
+        if self._made("m_learner_days"):
             return
         db.execute("CREATE TEMP TABLE m_learner_days (learner_id INTEGER, day INTEGER, reviews, introduced, ms, "
                    "total, passed, last_at, run, PRIMARY KEY (learner_id, day))")
@@ -199,6 +235,7 @@ class MetricsMixin(StoreBase):
         current streak, longest streak, last studied (Unix ms or None).
         """
         self._pairs()
+        self._cards()
         yield from self.db.execute(
             "SELECT x.id, x.name, coalesce(x.unit, ''), x.nip, x.role, d.id, d.title, "
             + _METRIC_COLUMNS.format(days="a.days", current="coalesce(a.current, 0)", longest="coalesce(a.longest, 0)")
@@ -211,14 +248,14 @@ class MetricsMixin(StoreBase):
         """One row per chosen learner, in the order of `metric_learner_decks`: learner id, name, unit, NIP,
         role, then the metrics over the chosen decks (active days and streaks count distinct study days)."""
         self._learner_days()
+        self._learner_cards()
         yield from self.db.execute(
             "SELECT x.id, x.name, coalesce(x.unit, ''), x.nip, x.role, "
             + _METRIC_COLUMNS.format(days="a.days", current="coalesce(a.current, 0)", longest="coalesce(a.longest, 0)")
             + " FROM m_learners ml JOIN learners x ON x.id = ml.id "
             f"LEFT JOIN (SELECT learner_id, {_SUMS}, count(*) AS days, {_STREAKS} "
             "  FROM m_learner_days GROUP BY learner_id) a ON a.learner_id = x.id "
-            "LEFT JOIN (SELECT learner_id, sum(mature) AS mature, sum(due) AS due FROM m_cards GROUP BY learner_id) c "
-            "  ON c.learner_id = x.id "
+            "LEFT JOIN m_learner_cards c ON c.learner_id = x.id "
             "ORDER BY coalesce(x.unit, '') COLLATE NOCASE, x.name COLLATE NOCASE, x.id",
             {"low": self._metrics_days[0], "anchor": self._metrics_anchor},
         )
@@ -227,6 +264,7 @@ class MetricsMixin(StoreBase):
         """Per unit (or, with `city`, one row for all chosen learners, unit None): unit, learners, learners
         who studied, then the metrics; active days count the distinct study days anyone studied; streaks None."""
         self._learner_days()
+        self._learner_cards()
         if city:
             key, group, days = "NULL", "", "(SELECT count(DISTINCT day) FROM m_learner_days)"
             unit_days = ""
@@ -244,14 +282,14 @@ class MetricsMixin(StoreBase):
             "FROM m_learners ml JOIN learners x ON x.id = ml.id "
             f"LEFT JOIN (SELECT learner_id, {_SUMS} FROM m_learner_days GROUP BY learner_id) a "
             "  ON a.learner_id = x.id "
-            "LEFT JOIN (SELECT learner_id, sum(mature) AS mature, sum(due) AS due FROM m_cards GROUP BY learner_id) c "
-            f"  ON c.learner_id = x.id {unit_days}{group}"
+            f"LEFT JOIN m_learner_cards c ON c.learner_id = x.id {unit_days}{group}"
         ).fetchall()
 
     def metric_decks(self) -> list[tuple]:
         """Per chosen deck: deck id, title, learners who studied it in the range, then the metrics (streaks
         None; active days: distinct study days anyone studied the deck)."""
         self._pairs()
+        self._cards()
         return self.db.execute(
             "SELECT d.id, d.title, coalesce(a.learners, 0), "
             + _METRIC_COLUMNS.format(days="dd.days", current="NULL", longest="NULL")

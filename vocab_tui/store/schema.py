@@ -323,7 +323,7 @@ def _schema_v5(db: Database) -> None:
     (ids are in time order); the partial `reviews_mature` index goes (true retention is
     counted when an answer is saved, in daily_activity); card_states_mature indexes mature cards.
     daily_activity: per learner x deck x study day, counted from the log (`Store.recount_daily_activity`)
-    under the way of counting days kept in `meta` (the first workspace opened after this migration sets it
+    under the way of counting days kept in `meta` (the Store that opens the file after this migration sets it
     and counts). meta: the database's own settings, key -> text.
     """
     db.execute("DROP INDEX IF EXISTS reviews_mature")
