@@ -174,10 +174,10 @@ class DecksMixin(StoreBase):
         return [DeckInfo(rows[d]["id"], rows[d]["title"], rows[d]["description"] or "", rows[d]["n"]) for d in order]
 
     def card(self, pk: int) -> StoredCard:
-        rows = list(self.db.query("SELECT * FROM cards WHERE pk = ?", [pk]))
-        if not rows:
+        row = self._one("SELECT * FROM cards WHERE pk = ?", [pk])
+        if row is None:
             raise StoreError(_("No card with key {pk}").format(pk=pk))
-        return self._stored_card(rows[0])
+        return self._stored_card(row)
 
     def cards(self, pks: list[int]) -> dict[int, StoredCard]:
         rows = self.db.query(

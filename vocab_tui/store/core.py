@@ -9,7 +9,8 @@ import shlex
 import sqlite3
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -268,6 +269,13 @@ class StoreBase:
                 db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             if app_id != APPLICATION_ID:
                 db.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+    def _one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
+        """The first row of a query as a dict (None without rows), straight from the connection: on the
+        answer path, where sqlite-utils' `query` would wrap every read in a savepoint."""
+        cursor = self.db.conn.execute(sql, params)
+        row = cursor.fetchone()
+        return None if row is None else dict(zip((d[0] for d in cursor.description), row))
 
     @contextmanager
     def _writing(self) -> Iterator[Database]:

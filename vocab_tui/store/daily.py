@@ -68,10 +68,15 @@ class DailyMixin(StoreBase):
         """How the days of daily_activity are counted (None only before `Store` has set it)."""
         return self._study_days(self.db)
 
-    @staticmethod
-    def _study_days(db: Database) -> StudyDays | None:
+    def _study_days(self, db: Database) -> StudyDays | None:
+        """The way of counting days, read once per Store: once set it changes only through
+        `use_study_days`, which every caller of it goes through (and which reads it again)."""
+        known = getattr(self, "_counted_days", None)
+        if known is not None:
+            return known
         row = db.execute("SELECT value FROM meta WHERE key = ?", [STUDY_DAYS_KEY]).fetchone()
-        return StudyDays.from_key(row[0]) if row else None
+        self._counted_days = StudyDays.from_key(row[0]) if row else None
+        return self._counted_days
 
     def use_study_days(self, days: StudyDays, *, replace: bool = True) -> bool:
         """Count daily_activity's days as `days` from now on; True when the log was counted again for it.
@@ -82,6 +87,7 @@ class DailyMixin(StoreBase):
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [STUDY_DAYS_KEY]).fetchone()
         if row is not None and (row[0] == days.key() or not replace):
             return False  # the common case, decided without the write lock
+        self._counted_days = None
         with self._writing() as db:
             row = db.execute("SELECT value FROM meta WHERE key = ?", [STUDY_DAYS_KEY]).fetchone()
             if row is not None and (row[0] == days.key() or not replace):
@@ -160,15 +166,16 @@ class DailyMixin(StoreBase):
                 f"AND state_before = {_REVIEW} AND interval_days >= {MATURE_DAYS}",
                 [card_pk, learner_id, review_id]).fetchone()[0]
             kept = previous is None or way.number(from_ms(previous)) < day
-        deck = db.execute("SELECT deck_id FROM cards WHERE pk = ?", [card_pk]).fetchone()[0]
         key = {"learner": learner_id, "day": day}
-        later = db.execute(f"SELECT 1 FROM daily_activity WHERE learner_id = :learner AND deck_id = '{ALL_DECKS}' "
-                           "AND day > :day LIMIT 1", key).fetchone()
+        deck, later = db.execute(  # the card's deck, and whether a later day of the learner is counted already
+            "SELECT deck_id, EXISTS (SELECT 1 FROM daily_activity WHERE learner_id = :learner "
+            f"AND deck_id = '{ALL_DECKS}' AND day > :day) FROM cards WHERE pk = :card", {**key, "card": card_pk}
+        ).fetchone()
         counts = {**key, "introduced": int(state_before == _NEW), "ms": duration_ms or 0, "kept": int(kept),
                   "passed": int(kept and rating > 1), "at": to_ms(answered_at)}
         db.execute(_UPSERT, {**counts, "deck": deck})
         db.execute(_UPSERT, {**counts, "deck": ALL_DECKS})
-        if later is not None:  # a day before the last one counted (a clock behind): the runs after it change
+        if later:  # a day before the last one counted (a clock behind): the runs after it change
             self._recount(db, [learner_id])
 
     def daily_totals(self, learner_id: int, through_day: int) -> list[tuple[int, int, int, int]]:

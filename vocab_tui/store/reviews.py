@@ -73,12 +73,8 @@ class ReviewsMixin(DailyMixin):
         )
 
     def card_state(self, learner_id: int, card_pk: int) -> FSRSCard | None:
-        rows = list(
-            self.db.query(
-                "SELECT * FROM card_states WHERE learner_id = ? AND card_pk = ?", [learner_id, card_pk]
-            )
-        )
-        return self._fsrs_card(rows[0]) if rows else None
+        row = self._one("SELECT * FROM card_states WHERE learner_id = ? AND card_pk = ?", [learner_id, card_pk])
+        return self._fsrs_card(row) if row else None
 
     def lapses(self, learner_id: int, card_pk: int) -> int:
         row = self.db.execute(
@@ -152,10 +148,8 @@ class ReviewsMixin(DailyMixin):
 
     def _stored_state(self, db: Database, learner_id: int, card_pk: int) -> tuple[FSRSCard | None, int]:
         """The card's stored state (None when new) and lapse count; call it inside the write that uses it."""
-        rows = list(
-            db.query("SELECT * FROM card_states WHERE learner_id = ? AND card_pk = ?", [learner_id, card_pk])
-        )
-        return (self._fsrs_card(rows[0]), int(rows[0]["lapses"] or 0)) if rows else (None, 0)
+        row = self._one("SELECT * FROM card_states WHERE learner_id = ? AND card_pk = ?", [learner_id, card_pk])
+        return (self._fsrs_card(row), int(row["lapses"] or 0)) if row else (None, 0)
 
     def record_answer(
         self, answer: Answer, rebase: Callable[[FSRSCard | None], Answer] | None = None
