@@ -281,12 +281,12 @@ class DecksMixin(StoreBase):
             if len(found) >= count:
                 break
             start = rng.randint(low, high)
-            rows = list(self.db.query(sql, {"deck": deck_id, "pos": part_of_speech, "start": start}))
-            if not rows:  # past the last card of that kind: wrap round to the first
-                rows = list(self.db.query(sql, {"deck": deck_id, "pos": part_of_speech, "start": low}))
-            if not rows:
+            row = self._one(sql, {"deck": deck_id, "pos": part_of_speech, "start": start})
+            if row is None:  # past the last card of that kind: wrap round to the first
+                row = self._one(sql, {"deck": deck_id, "pos": part_of_speech, "start": low})
+            if row is None:
                 break  # none at all
-            stored = self._stored_card(rows[0])
+            stored = self._stored_card(row)
             if stored.pk not in exclude:
                 found[stored.pk] = stored
         return list(found.values())
