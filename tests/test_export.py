@@ -109,6 +109,7 @@ def test_xlsx_sheets_types_and_chart(evil_office, tmp_path):
     assert ani[col["Last studied"]].value == datetime(2026, 11, 5, 10, 0)  # local time (WIB)
     assert ani[col["Last studied"]].is_date
     assert rows[evil][col["Name"]].value == EVIL and rows[evil][col["Name"]].data_type == "s"
+    assert ani[col["Role"]].value == "learner"  # the role as people read it (in Indonesian: "peserta")
     units = {row[0].value: row[6].value for row in book["Units"].iter_rows(min_row=2)}  # column G: reviews
     assert units == {"+Unit": 0, "Bappeda": 1, "Diskominfo": 10}
     daily = book["Daily activity"]
@@ -165,3 +166,21 @@ def test_cli_export(evil_office, tmp_path):
         result = runner.invoke(cli, ["export", "--db", db, *args])
         assert result.exit_code == 2 and words in result.output, (args, result.output)
         assert "Traceback" not in result.output
+
+
+def test_the_workbook_names_roles_in_the_interface_language_and_the_csv_keeps_the_codes(evil_office, tmp_path):
+    from vocab_tui.i18n import set_language
+
+    store, clock, (a, b, c, evil) = evil_office
+    set_language("id")
+    try:
+        export(store, clock, "xlsx", tmp_path / "kemajuan.xlsx")
+        export(store, clock, "csv", tmp_path / "kemajuan.csv")
+    finally:
+        set_language("en")
+    sheet = openpyxl.load_workbook(tmp_path / "kemajuan.xlsx")["Peserta"]
+    header = [cell.value for cell in sheet[1]]
+    roles = {row[0].value: row[header.index("Peran")].value for row in sheet.iter_rows(min_row=2)}
+    assert roles[a] == "peserta"
+    with open(tmp_path / "kemajuan.csv", encoding="utf-8-sig", newline="") as handle:
+        assert {row["role"] for row in csv.DictReader(handle)} == {"learner"}

@@ -29,6 +29,7 @@ from typing import IO, Any
 
 from .clock import iso
 from .i18n import _
+from .models import role_name
 from .reports import DailyRow, LearnerDeckRow, LearnerRow, Metrics, Person, Report
 
 FORMATS = ("csv", "xlsx", "json")
@@ -400,7 +401,8 @@ def write_xlsx(report: Report, out: IO[bytes], options: ExportOptions) -> int:
         decks_sheet.add([deck.deck_id, deck.title, deck.active_learners, *_metric_cells(deck.metrics, tz)])
     for learner in report.learners():
         person = _person(learner.learner, options)
-        learners_sheet.add([_learner_id(learner.learner, options), person.name, person.nip, person.unit, person.role,
+        learners_sheet.add([_learner_id(learner.learner, options), person.name, person.nip, person.unit,
+                            role_name(person.role),
                             *_metric_cells(learner.metrics, tz)])
     rows = 0
     for pair in report.learner_decks():

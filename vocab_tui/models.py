@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from .i18n import N_, _
+
 if TYPE_CHECKING:  # annotations only: the store's errors import this module, and start-up needs no YAML
     from fsrs import Card as FSRSCard
 
@@ -35,6 +37,13 @@ class Learner:
 
 
 ROLES = ("learner", "trainer", "manager")
+# The roles as people read them (the stored words are codes; CSV and JSON exports keep the codes).
+ROLE_NAMES = {"learner": N_("learner"), "trainer": N_("trainer"), "manager": N_("manager")}
+
+
+def role_name(role: str) -> str:
+    """A role as the interface calls it, in the interface language (an unknown role as it is stored)."""
+    return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
 
 
 @dataclass(frozen=True)

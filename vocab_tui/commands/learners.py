@@ -21,7 +21,7 @@ from ..cli import (
     print_table,
 )
 from ..config import Config
-from ..i18n import N_, _, ngettext
+from ..i18n import _, ngettext
 from ..store import DuplicateLearner, DuplicateNip, StoreError
 
 if TYPE_CHECKING:
@@ -29,14 +29,6 @@ if TYPE_CHECKING:
     from ..store import Store
 
 MAX_PROBLEMS_SHOWN = 50
-
-ROLE_NAMES = {"learner": N_("learner"), "trainer": N_("trainer"), "manager": N_("manager")}
-
-
-def role_name(role: str) -> str:
-    """A role as the interface calls it, in the interface language."""
-    return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
-
 
 class RoleWord(click.ParamType):
     """A role named in either language: pegawai/peserta/learner, pelatih/trainer, manajer/pimpinan/manager."""
@@ -118,6 +110,7 @@ def register(main: click.Group, config: Config) -> None:
         if not everyone:
             echo(_("No learners yet. Add one with: vocab-tui learners add NAME --unit OPD"))
             return
+        from ..models import role_name
         from ..nip import mask
 
         rows = [(str(x.id), x.name, x.unit, (x.nip if show_nip else mask(x.nip)) if x.nip else "",
@@ -282,6 +275,7 @@ def _edit(store: Store, learner_id: int, changes: dict[str, str], allow_duplicat
     if after == before:
         echo(_("Nothing changed: {who}").format(who=who(after)))
         return
+    from ..models import role_name
     from ..nip import mask
 
     echo(_("Saved: {who}").format(who=who(after)) + (f" · NIP {mask(after.nip)}" if after.nip else "")
