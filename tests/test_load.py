@@ -74,3 +74,19 @@ def test_the_check_finds_a_lost_answer_and_a_state_at_odds_with_the_log(workspac
     assert verdict.lost == [ids[0]]
     assert len(verdict.disagreeing) == 2  # the card whose review went, and the changed one
     assert any("without any review" in line for line in verdict.disagreeing)
+
+
+def test_the_check_recounts_the_daily_roll_up_and_finds_a_row_at_odds_with_the_log(workspace, db_path):
+    ids = studied(workspace)
+    workspace.store.close()
+    assert integrity.check(db_path, ids).roll_up == []  # kept answer by answer: what the log adds up to
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE daily_activity SET reviews = reviews + 1 WHERE deck_id = "
+                     "(SELECT min(deck_id) FROM daily_activity WHERE deck_id != '')")
+        conn.execute("DELETE FROM daily_activity WHERE deck_id = ''")
+    conn.close()
+    verdict = integrity.check(db_path, ids)
+    assert not verdict.ok and verdict.lost == [] and verdict.disagreeing == []
+    assert any("deck ''" in line and "stored None" in line for line in verdict.roll_up)
+    assert any("deck ''" not in line for line in verdict.roll_up)
