@@ -18,7 +18,7 @@ Reported per run: answers per second, median and p99 latency, the slowest answer
 exception, a busy timeout included: must be 0), and whether every acknowledged answer is in the
 review log: each process keeps the review ids it was given back, and afterwards this script checks
 each one is in `reviews` and that every learner's card states agree with the last review of each
-card (`integrity.py`). Exit 1 on any error, lost answer or disagreeing state.
+card and the daily roll-up (`integrity.py`). Exit 1 on any error, lost answer or disagreeing state.
 """
 
 from __future__ import annotations
@@ -186,7 +186,8 @@ def run(name: str, folder: Path, processes: int, duration: float, pace: float, s
         "median_ms": round(statistics.median(latencies), 1) if latencies else 0.0,
         "p99_ms": round(percentile(latencies, 0.99), 1), "slowest_ms": round(max(latencies, default=0.0), 1),
         "errors": len(errors), "error_kinds": sorted(set(errors))[:5],
-        "lost": len(verdict.lost), "disagreeing": len(verdict.disagreeing), "integrity": verdict.integrity[:1],
+        "lost": len(verdict.lost), "disagreeing": len(verdict.disagreeing), "roll_up": len(verdict.roll_up),
+        "integrity": verdict.integrity[:1],
         "reviews_in_log": verdict.reviews, "cpu_ms_per_answer": round(1000 * cpu / len(ids), 2) if ids else 0.0,
         "load_before": [round(x, 2) for x in load_before], "cores": os.cpu_count(),
         "database_bytes": db.stat().st_size + (Path(f"{db}-wal").stat().st_size if Path(f"{db}-wal").exists() else 0),
@@ -205,7 +206,7 @@ def report(result: dict) -> None:
     print(f"  errors: {r['errors']}" + (f"  {r['error_kinds']}" if r["errors"] else ""))
     print(f"  acknowledged answers missing from the review log: {r['lost']} (log holds {r['reviews_in_log']})")
     print(f"  card states disagreeing with the review log: {r['disagreeing']}; "
-          f"integrity_check: {' '.join(r['integrity'])}")
+          f"daily roll-up rows: {r['roll_up']}; integrity_check: {' '.join(r['integrity'])}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -235,11 +236,12 @@ def main(argv: list[str] | None = None) -> int:
             results.append(result)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
-    failed = [r["run"] for r in results if r["errors"] or r["lost"] or r["disagreeing"] or r["integrity"] != ["ok"]]
+    failed = [r["run"] for r in results
+              if r["errors"] or r["lost"] or r["disagreeing"] or r["roll_up"] or r["integrity"] != ["ok"]]
     if failed:
-        print(f"\nFAILED: {', '.join(failed)} (errors, lost answers or disagreeing card states)")
+        print(f"\nFAILED: {', '.join(failed)} (errors, lost answers, or card states or roll-up at odds with the log)")
         return 1
-    print("\nOK: 0 errors, every acknowledged answer in the review log, card states agree")
+    print("\nOK: 0 errors, every acknowledged answer in the review log, card states and daily roll-up agree")
     return 0
 
 
