@@ -69,8 +69,8 @@ class DailyMixin(StoreBase):
         return self._study_days(self.db)
 
     def _study_days(self, db: Database) -> StudyDays | None:
-        """The way of counting days, read once per Store: once set it changes only through
-        `use_study_days`, which every caller of it goes through (and which reads it again)."""
+        """The way of counting days, read once per Store: once set, it changes only through
+        `use_study_days` (which forgets what was read; no product path replaces a rule already set)."""
         known = getattr(self, "_counted_days", None)
         if known is not None:
             return known
