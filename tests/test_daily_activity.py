@@ -180,3 +180,18 @@ def test_each_day_knows_the_days_in_a_row_before_it_even_when_a_day_comes_late(o
     office.undo_review(office.reviews(siti)[-1]["id"])  # the newest answer by time: the 6th's
     assert day_of("2026-11-06") not in runs() and runs()[day_of("2026-11-05")] == 4
     assert_daily_activity_holds(office)
+
+
+def test_two_profiles_joined_introduce_a_card_both_studied_once(office):
+    siti = office.add_learner("Siti", "Diskominfo").id
+    twin = office.add_learner("Siti R.", "Diskominfo").id
+    for learner, when in ((siti, "2026-11-02T09:00"), (twin, "2026-11-03T09:00")):
+        for card in ("download", "upload"):
+            answer(office, learner, card_pk(office, card), 3, wib(when))
+    answer(office, twin, card_pk(office, "browser"), 3, wib("2026-11-03T09:05"))
+    office.merge_learners(siti, twin)
+    introduced = office.db.execute("SELECT sum(introduced) FROM daily_activity WHERE learner_id = ? AND deck_id = ''",
+                                   [siti]).fetchone()[0]
+    assert introduced == 3  # download, upload, browser: each new once
+    assert rows(office, siti)[day_of("2026-11-03")][:2] == (3, 1)
+    assert_daily_activity_holds(office)

@@ -266,3 +266,29 @@ def test_a_merge_that_fails_half_way_leaves_nothing_behind(office, tmp_path, mon
 
     assert (histories(a), [x.name for x in a.learners()]) == before
     assert not list((tmp_path / "backups").glob(".partial-*"))
+
+
+def test_a_terminal_still_holding_two_profiles_joined_here_merges(tmp_path, clock):
+    """Two profiles of one person are joined on the server (`learners merge`) while an offline terminal still
+    has both: its copy merges, its answers under the joined profile are not brought twice, its new ones are."""
+    server = open_terminal(tmp_path / "server.db", clock)
+    ani = server.add_learner("Ani", "Bappeda").id
+    budi = server.add_learner("Budi", "Bappeda").id
+    budi2 = server.add_learner("Budi S.", "Bappeda").id
+    rng = random.Random(4)
+    for learner in (ani, budi, budi2):
+        random_session(server, learner, rng, START, 6)
+    terminal = copy_of(server, tmp_path / "terminal.db")
+    later = START + timedelta(days=40)
+    random_session(terminal, learner_id(terminal, "Ani"), rng, later, 3)
+    server.merge_learners(budi2, budi)
+    before = server.db.execute("SELECT count(*) FROM reviews").fetchone()[0]
+
+    report = server.merge_from(tmp_path / "terminal.db")
+
+    assert report.reviews_added == 3 and report.learners_added == [] and report.learners_skipped == []
+    assert server.db.execute("SELECT count(*) FROM reviews").fetchone()[0] == before + 3
+    assert sorted(x.name for x in server.learners()) == ["Ani", "Budi S."]
+    assert_chain_holds(server)  # also: the daily roll-up equals a recount
+    for store in (server, terminal):
+        store.close()

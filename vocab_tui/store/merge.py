@@ -29,6 +29,7 @@ What is decided, and why:
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections import defaultdict
@@ -166,6 +167,20 @@ class _Merge:
         matches: dict[int, int] = {}
         to_add: list[dict] = []
         nip_fills: dict[int, str] = {}
+        followed: set[int] = set()  # matched through their answers, not their name or NIP
+
+        def add_or_follow(row: dict) -> None:
+            """A profile with no match here: the one holding its answers already (two profiles of one person
+            joined here with `learners merge`), else a new one."""
+            owners = self._local_owners(row["id"])
+            if len(owners) == 1:
+                matches[row["id"]] = owners.pop()
+                followed.add(row["id"])
+            elif owners:
+                self._skip(row, _("its answers are here already, under more than one profile"))
+            else:
+                to_add.append(row)
+
         for row in others:
             key = same_person_key(row["name"], row["unit"] or "")
             nip = row["nip"]
@@ -187,17 +202,18 @@ class _Merge:
                     matches[row["id"]] = free[0]["id"]
                     nip_fills[free[0]["id"]] = nip
                 else:
-                    to_add.append(row)
+                    add_or_follow(row)
             elif len(candidates) > 1:
                 self._skip(row, _("more than one profile here has this name and unit"))
             elif candidates:
                 matches[row["id"]] = candidates[0]["id"]
             else:
-                to_add.append(row)
+                add_or_follow(row)
 
         targets: dict[int, list[int]] = defaultdict(list)
         for other_id, local_id in matches.items():
-            targets[local_id].append(other_id)
+            if other_id not in followed:  # two profiles joined here: both of the other file's may lead to it
+                targets[local_id].append(other_id)
         rows_by_id = {row["id"]: row for row in others}
         for local_id, sources in targets.items():
             if len(sources) > 1:
@@ -221,6 +237,12 @@ class _Merge:
             added.add(row["id"])
             self.report.learners_added.append(row["name"] + (f" ({row['unit']})" if row["unit"] else ""))
         return matches, added
+
+    def _local_owners(self, other_id: int) -> set[int]:
+        """The profiles here that hold answers of the other file's profile `other_id` (review ids are global)."""
+        ids = [row[0] for row in self.other.execute("SELECT id FROM reviews WHERE learner_id = ?", [other_id])]
+        return {row[0] for row in self.db.execute(
+            "SELECT DISTINCT learner_id FROM reviews WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(ids)])}
 
     def _skip(self, row: dict, reason: str) -> None:
         self.report.learners_skipped.append(SkippedLearner(row["name"], row["unit"] or "", reason))
@@ -266,6 +288,13 @@ class _Merge:
         for row in self.other.execute(
                 "SELECT * FROM reviews WHERE learner_id = ? ORDER BY answered_at, id", [other_id]).fetchall():
             theirs[self._local_card(row["card_pk"])].append(dict(row))
+        # answers here already under another profile (moved there by `learners merge`) are not brought again
+        elsewhere = {row[0] for row in self.db.execute(
+            "SELECT id FROM reviews WHERE learner_id != ? AND id IN (SELECT value FROM json_each(?))",
+            [local_id, json.dumps([row["id"] for rows in theirs.values() for row in rows])])}
+        if elsewhere:
+            theirs = defaultdict(list, {card: kept for card, rows in theirs.items()
+                                        if (kept := [row for row in rows if row["id"] not in elsewhere])})
         if not theirs:
             return
         ours: dict[int, list[dict]] = defaultdict(list)

@@ -150,6 +150,13 @@ class RecordsMixin(LearnersMixin):
                                    "they were not merged").format(a=keep_id, b=other_id))
             ids = {"keep": keep_id, "other": other_id}
             reviews = db.execute("UPDATE reviews SET learner_id = :keep WHERE learner_id = :other", ids).rowcount
+            # A card both had studied was new to each: its later first answer now follows the earlier answers,
+            # so it is an answer to the card in the state the one before it left (introduced once, undo's chain).
+            db.execute(
+                "UPDATE reviews AS r SET state_before = (SELECT p.state_after FROM reviews p WHERE p.learner_id = "
+                ":keep AND p.card_pk = r.card_pk AND p.id < r.id ORDER BY p.id DESC LIMIT 1) "
+                "WHERE r.learner_id = :keep AND r.state_before = 0 AND EXISTS (SELECT 1 FROM reviews p "
+                "WHERE p.learner_id = :keep AND p.card_pk = r.card_pk AND p.id < r.id)", ids)
             shared = "SELECT 1 FROM card_states o WHERE o.learner_id = :other AND o.card_pk = k.card_pk"
             # NULL last reviews sort first: any review is later than none.
             db.execute(
