@@ -270,3 +270,10 @@ def test_a_report_counts_the_offices_days_whatever_the_zone_of_the_terminal_aski
         assert [(d.day, d.reviews) for d in report.daily()] == here
         assert report.timezone == "UTC+07:00" and report.day_starts_at == 4
     assert store.db.execute("SELECT * FROM daily_activity ORDER BY 1, 2, 3").fetchall() == kept
+
+
+def test_a_range_that_begins_in_the_future_is_that_one_day_and_empty(office):
+    store, clock, _ids = office
+    with open_report(store, ReportScope(since=date(2027, 1, 1)), clock) as report:
+        assert (report.first_day, report.last_day) == (date(2027, 1, 1), date(2027, 1, 1))
+        assert report.city().metrics.reviews == 0 and report.daily() == []

@@ -239,6 +239,8 @@ def open_report(store: Store, scope: ReportScope, clock: Clock, day_starts_at: i
     span = store.answer_span() if not (scope.since and scope.until) else None
     first = scope.since or (day_of_number(span[0]) if span else None)
     last = scope.until or (max(today, day_of_number(span[1])) if span else None)
+    if first and last and last < first:  # a range that begins after today and the last answer: that one day
+        last = first
     anchor = min(today, last) if last else today
     with store.metrics_scope(first_day=day_number(scope.since) if scope.since else None,
                              last_day=day_number(scope.until) if scope.until else None,

@@ -283,9 +283,10 @@ class DashboardScreen(VocabScreen):
             _("{period}: {studied} of {learners} learners studied · {reviews} reviews · {minutes} minutes · "
               "true retention {retention}").format(
                 period=period, studied=data.city.active_learners, learners=data.city.learners, reviews=city.reviews,
-                minutes=f"{city.study_minutes:.0f}", retention=_percent(city.retention)))
-        self.query_one("#dash-reviews", Sparkline).data = data.reviews_per_day or [0]
-        self.query_one("#dash-retention", Sparkline).data = data.retention_per_day or [0]
+                minutes=f"{city.study_minutes:.1f}", retention=_percent(city.retention)))
+        # no data: an empty line, not one bar (a single value fills the whole height)
+        self.query_one("#dash-reviews", Sparkline).data = data.reviews_per_day if any(data.reviews_per_day) else []
+        self.query_one("#dash-retention", Sparkline).data = data.retention_per_day
         self.query_one("#dash-reviews-title", Label).update(
             _("Reviews per day (most: {most}, total: {total})").format(
                 most=max(data.reviews_per_day, default=0), total=sum(data.reviews_per_day)))
