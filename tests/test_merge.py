@@ -292,3 +292,23 @@ def test_a_terminal_still_holding_two_profiles_joined_here_merges(tmp_path, cloc
     assert_chain_holds(server)  # also: the daily roll-up equals a recount
     for store in (server, terminal):
         store.close()
+
+
+def test_a_person_erased_here_is_not_brought_back_by_an_older_copy(tmp_path, clock):
+    server = open_terminal(tmp_path / "server.db", clock)
+    ani = server.add_learner("Ani", "Bappeda").id
+    budi = server.add_learner("Budi", "Bappeda").id
+    rng = random.Random(5)
+    for learner in (ani, budi):
+        random_session(server, learner, rng, START, 6)
+    old_copy = copy_of(server, tmp_path / "old.db")
+    old_copy.close()
+    server.erase_learner(ani)
+
+    report = server.merge_from(tmp_path / "old.db")
+
+    assert [x.name for x in server.learners()] == ["Budi"]
+    assert report.reviews_added == 0 and report.learners_added == []
+    assert [(s.name, "erased here" in s.reason) for s in report.learners_skipped] == [("Ani", True)]
+    assert "Ani" not in (tmp_path / "server.db").read_bytes().decode("latin-1")
+    server.close()

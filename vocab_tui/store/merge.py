@@ -172,6 +172,10 @@ class _Merge:
         def add_or_follow(row: dict) -> None:
             """A profile with no match here: the one holding its answers already (two profiles of one person
             joined here with `learners merge`), else a new one."""
+            if self._erased_here(row["id"]):
+                self._skip(row, _("this person was erased here (learners remove); erase them on that "
+                                  "terminal too"))
+                return
             owners = self._local_owners(row["id"])
             if len(owners) == 1:
                 matches[row["id"]] = owners.pop()
@@ -238,6 +242,14 @@ class _Merge:
             self.report.learners_added.append(row["name"] + (f" ({row['unit']})" if row["unit"] else ""))
         return matches, added
 
+    def _erased_here(self, other_id: int) -> bool:
+        """Whether every answer of the other file's profile `other_id` (one at least) was erased here."""
+        total, erased = self.db.execute(
+            "SELECT count(*), count(e.id) FROM json_each(?) j LEFT JOIN erased_reviews e ON e.id = j.value",
+            [json.dumps([row[0] for row in self.other.execute(
+                "SELECT id FROM reviews WHERE learner_id = ?", [other_id])])]).fetchone()
+        return total > 0 and erased == total
+
     def _local_owners(self, other_id: int) -> set[int]:
         """The profiles here that hold answers of the other file's profile `other_id` (review ids are global)."""
         ids = [row[0] for row in self.other.execute("SELECT id FROM reviews WHERE learner_id = ?", [other_id])]
@@ -288,10 +300,13 @@ class _Merge:
         for row in self.other.execute(
                 "SELECT * FROM reviews WHERE learner_id = ? ORDER BY answered_at, id", [other_id]).fetchall():
             theirs[self._local_card(row["card_pk"])].append(dict(row))
-        # answers here already under another profile (moved there by `learners merge`) are not brought again
+        # answers here already under another profile (moved there by `learners merge`), or erased here with
+        # their person, are not brought again
+        wanted = json.dumps([row["id"] for rows in theirs.values() for row in rows])
         elsewhere = {row[0] for row in self.db.execute(
-            "SELECT id FROM reviews WHERE learner_id != ? AND id IN (SELECT value FROM json_each(?))",
-            [local_id, json.dumps([row["id"] for rows in theirs.values() for row in rows])])}
+            "SELECT id FROM reviews WHERE learner_id != ? AND id IN (SELECT value FROM json_each(?)) "
+            "UNION SELECT id FROM erased_reviews WHERE id IN (SELECT value FROM json_each(?))",
+            [local_id, wanted, wanted])}
         if elsewhere:
             theirs = defaultdict(list, {card: kept for card, rows in theirs.items()
                                         if (kept := [row for row in rows if row["id"] not in elsewhere])})

@@ -204,6 +204,9 @@ class RecordsMixin(LearnersMixin):
         """
         with self._erasing() as db:
             learner = self._learner_in(db, learner_id)
+            # the answers' ids (numbers, nothing of the person) stay, so that a merge never brings them back
+            db.execute("INSERT OR IGNORE INTO erased_reviews (id) SELECT id FROM reviews WHERE learner_id = ?",
+                       [learner_id])
             counts = {table: db.execute(f"DELETE FROM {table} WHERE learner_id = ?", [learner_id]).rowcount
                       for table in _HISTORY_TABLES}
             for table, column in self._other_references(db):

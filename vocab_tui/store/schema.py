@@ -324,7 +324,7 @@ def _schema_v5(db: Database) -> None:
     counted when an answer is saved, in daily_activity); card_states_mature indexes mature cards.
     daily_activity: per learner x deck x study day, counted from the log (`Store.recount_daily_activity`)
     under the way of counting days kept in `meta` (the Store that opens the file after this migration sets it
-    and counts). meta: the database's own settings, key -> text.
+    and counts). meta: the database's own settings, key -> text. erased_reviews: ids of erased answers.
     """
     db.execute("DROP INDEX IF EXISTS reviews_mature")
     db.execute("DROP INDEX IF EXISTS reviews_learner_answered")
@@ -344,6 +344,9 @@ def _schema_v5(db: Database) -> None:
     db.execute("CREATE INDEX reviews_card ON reviews (card_pk, learner_id)")
     db.execute(_DAILY_ACTIVITY)
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    # The review ids of people erased here (`learners remove`): numbers only, so that merging a terminal's
+    # older copy does not bring an erased person's answers back.
+    db.execute("CREATE TABLE erased_reviews (id INTEGER PRIMARY KEY)")
     # The mature cards of a learner and deck, counted by a report in one range of a small index.
     # (state and stability are in it so that SQLite need not read the rows to check its condition)
     db.execute("CREATE INDEX card_states_mature ON card_states (learner_id, deck_id, state, stability) "
