@@ -16,7 +16,8 @@ import pytest
 
 from vocab_tui.clock import FixedClock, iso, to_ms
 from vocab_tui.progress import study_date
-from vocab_tui.reports import ReportError, ReportScope, day_shifts, open_report, parse_day
+from vocab_tui.reports import ReportError, ReportScope, open_report, parse_day
+from vocab_tui.study_days import day_shifts
 from vocab_tui.store import new_review_id
 from vocab_tui.workspace import open_workspace
 

@@ -20,14 +20,31 @@ from typing import TYPE_CHECKING
 
 from .clock import Clock, from_ms
 from .progress import study_date
-from .study_days import StudyDays, day_number, day_of_number, day_shifts
+from .study_days import StudyDays, day_number, day_of_number
 
 if TYPE_CHECKING:
     from .store import Store
 
 
+class _Rates:
+    """True retention and study minutes of a row with retention_passed, retention_reviews and study_ms."""
+
+    retention_passed: int
+    retention_reviews: int
+    study_ms: int
+
+    @property
+    def retention(self) -> float | None:
+        """True retention 0..1; None when no mature card was reviewed."""
+        return self.retention_passed / self.retention_reviews if self.retention_reviews else None
+
+    @property
+    def study_minutes(self) -> float:
+        return round(self.study_ms / 60000, 1)
+
+
 @dataclass(frozen=True)
-class Metrics:
+class Metrics(_Rates):
     """What was done in a range (and, for `mature` and `due_now`, where things stand now)."""
 
     introduced: int = 0  # cards studied for the first time
@@ -41,15 +58,6 @@ class Metrics:
     current_streak: int | None = None  # study days in a row up to the range's end (None: not per person)
     longest_streak: int | None = None
     last_studied: datetime | None = None  # UTC
-
-    @property
-    def retention(self) -> float | None:
-        """True retention 0..1; None when no mature card was reviewed."""
-        return self.retention_passed / self.retention_reviews if self.retention_reviews else None
-
-    @property
-    def study_minutes(self) -> float:
-        return round(self.study_ms / 60000, 1)
 
     @classmethod
     def from_row(cls, row: Sequence) -> Metrics:
@@ -102,7 +110,7 @@ class DeckRow:
 
 
 @dataclass(frozen=True)
-class DailyRow:
+class DailyRow(_Rates):
     """One unit's study day."""
 
     unit: str
@@ -113,14 +121,6 @@ class DailyRow:
     active_learners: int
     retention_reviews: int
     retention_passed: int
-
-    @property
-    def retention(self) -> float | None:
-        return self.retention_passed / self.retention_reviews if self.retention_reviews else None
-
-    @property
-    def study_minutes(self) -> float:
-        return round(self.study_ms / 60000, 1)
 
 
 @dataclass(frozen=True)
@@ -252,5 +252,5 @@ def open_report(store: Store, scope: ReportScope, clock: Clock, day_starts_at: i
 
 __all__ = [
     "DailyRow", "DeckRow", "LearnerDeckRow", "LearnerRow", "Metrics", "Person", "Report", "ReportError",
-    "ReportScope", "UnitRow", "check_scope", "day_shifts", "open_report", "parse_day",
+    "ReportScope", "UnitRow", "check_scope", "open_report", "parse_day",
 ]

@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 
 from ..clock import iso
@@ -55,14 +56,26 @@ _SUMS = ("sum(reviews) AS reviews, sum(introduced) AS introduced, sum(ms) AS ms,
          "sum(passed) AS passed, max(last_at) AS last_at")
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """What `metrics_scope` chose besides its temporary tables: the study days (numbers, both included),
+    the anchor day of current streaks, now (UTC iso), and whether every deck is chosen."""
+
+    low: int
+    high: int
+    anchor: int
+    now: str
+    every_deck: bool
+
+
 class MetricsMixin(StoreBase):
     def answer_span(self) -> tuple[int, int] | None:
         """The first and last study day (numbers) with answers over every learner; None without answers."""
         row = self.db.execute(
-            "SELECT min(f), max(l) FROM (SELECT "  # two seeks per learner x deck, each at one end of a key range
-            "(SELECT min(day) FROM daily_activity a WHERE a.learner_id = x.id AND a.deck_id = d.id) AS f, "
-            "(SELECT max(day) FROM daily_activity a WHERE a.learner_id = x.id AND a.deck_id = d.id) AS l "
-            "FROM learners x CROSS JOIN decks d)"
+            "SELECT min(f), max(l) FROM (SELECT "  # two seeks per learner, at the ends of their days over every deck
+            f"(SELECT min(day) FROM daily_activity a WHERE a.learner_id = x.id AND a.deck_id = '{ALL_DECKS}') AS f, "
+            f"(SELECT max(day) FROM daily_activity a WHERE a.learner_id = x.id AND a.deck_id = '{ALL_DECKS}') AS l "
+            "FROM learners x)"
         ).fetchone()
         return (int(row[0]), int(row[1])) if row and row[0] is not None else None
 
@@ -93,14 +106,13 @@ class MetricsMixin(StoreBase):
         """
         db = self.db
         params = {
-            "now": iso(now), "learners": json.dumps(list(learner_ids) if learner_ids is not None else None),
+            "learners": json.dumps(list(learner_ids) if learner_ids is not None else None),
             "units": json.dumps(list(units) if units is not None else None),
             "decks": json.dumps(list(deck_ids) if deck_ids is not None else None),
-            "low": -(1 << 40) if first_day is None else int(first_day),
-            "high": 1 << 40 if last_day is None else int(last_day), "anchor": int(anchor),
         }
+        low = -(1 << 40) if first_day is None else int(first_day)
+        high = 1 << 40 if last_day is None else int(last_day)
         self._drop_metrics()
-        self._metrics_anchor = int(anchor)
         try:
             db.execute("CREATE TEMP TABLE m_learners (id INTEGER PRIMARY KEY)")
             db.execute(
@@ -111,15 +123,14 @@ class MetricsMixin(StoreBase):
             db.execute("INSERT INTO m_decks SELECT id FROM decks WHERE "
                        "json(:decks) = 'null' OR id IN (SELECT value FROM json_each(:decks))", params)
             # Every deck chosen: a learner's day over every deck is one row of the roll-up (deck ALL_DECKS).
-            self._metrics_every_deck = db.execute(
+            every_deck = db.execute(
                 "SELECT NOT EXISTS (SELECT 1 FROM decks WHERE id NOT IN (SELECT id FROM m_decks))").fetchone()[0] == 1
-            self._metrics_days = (params["low"], params["high"])
+            self._scope = _Scope(low, high, int(anchor), iso(now), every_deck)
             # One row per learner x deck x study day: each chosen learner x deck is a range of the roll-up's key
             # (SQLite seeks it for each pair of the two lists).
             db.execute(
                 "CREATE TEMP VIEW m_days AS SELECT * FROM daily_activity WHERE learner_id IN (SELECT id FROM m_learners) "
-                f"AND deck_id IN (SELECT id FROM m_decks) AND day BETWEEN {params['low']} AND {params['high']}")
-            self._metrics_now = iso(now)
+                f"AND deck_id IN (SELECT id FROM m_decks) AND day BETWEEN {low} AND {high}")
             yield
         finally:
             self._drop_metrics()
@@ -150,7 +161,7 @@ class MetricsMixin(StoreBase):
             "FROM card_states s INDEXED BY card_states_deck WHERE s.state IN (1, 2, 3) AND s.due <= :now "
             f"AND {chosen} AND (s.learner_id, s.card_pk) NOT IN (SELECT learner_id, card_pk FROM card_flags "
             "WHERE suspended = 1 OR buried_until > :now) GROUP BY s.learner_id, s.deck_id "
-            "ON CONFLICT (learner_id, deck_id) DO UPDATE SET due = excluded.due", {"now": self._metrics_now})
+            "ON CONFLICT (learner_id, deck_id) DO UPDATE SET due = excluded.due", {"now": self._scope.now})
 
     def _learner_cards(self) -> None:
         """The card states as of now per chosen learner over the chosen decks (m_learner_cards: mature, due),
@@ -161,7 +172,7 @@ class MetricsMixin(StoreBase):
         db = self.db
         db.execute("CREATE TEMP TABLE m_learner_cards (learner_id INTEGER PRIMARY KEY, "
                    "mature INTEGER NOT NULL DEFAULT 0, due INTEGER NOT NULL DEFAULT 0)")
-        if not self._metrics_every_deck:
+        if not self._scope.every_deck:
             self._cards()
             db.execute("INSERT INTO m_learner_cards SELECT learner_id, sum(mature), sum(due) FROM m_cards "
                        "GROUP BY learner_id")
@@ -177,7 +188,7 @@ class MetricsMixin(StoreBase):
             "AND +s.learner_id IN (SELECT id FROM m_learners) AND (s.learner_id, s.card_pk) NOT IN "
             "(SELECT learner_id, card_pk FROM card_flags WHERE suspended = 1 OR buried_until > :now) "
             "GROUP BY s.learner_id ON CONFLICT (learner_id) DO UPDATE SET due = excluded.due",
-            {"now": self._metrics_now})
+            {"now": self._scope.now})
 
     def _pairs(self) -> None:
         """Per learner x deck, in the key's order (no sort): the sums, active days and streaks (m_pairs), made
@@ -190,7 +201,7 @@ class MetricsMixin(StoreBase):
         db.execute(
             "INSERT INTO m_pairs SELECT learner_id, deck_id, sum(reviews), sum(introduced), sum(study_ms), "
             f"sum(retention_reviews), sum(retention_passed), count(*), max(last_at), {_STREAKS} "
-            "FROM m_days GROUP BY learner_id, deck_id", {"low": self._metrics_days[0], "anchor": self._metrics_anchor})
+            "FROM m_days GROUP BY learner_id, deck_id", {"low": self._scope.low, "anchor": self._scope.anchor})
 
     def _learner_days(self) -> None:
         """Per learner x study day over the chosen decks: the sums and the run of days in a row
@@ -201,8 +212,8 @@ class MetricsMixin(StoreBase):
             return
         db.execute("CREATE TEMP TABLE m_learner_days (learner_id INTEGER, day INTEGER, reviews, introduced, ms, "
                    "total, passed, last_at, run, PRIMARY KEY (learner_id, day))")
-        low, high = self._metrics_days
-        if self._metrics_every_deck:
+        low, high = self._scope.low, self._scope.high
+        if self._scope.every_deck:
             db.execute(
                 "INSERT INTO m_learner_days SELECT learner_id, day, reviews, introduced, study_ms, retention_reviews, "
                 "retention_passed, last_at, run FROM daily_activity WHERE learner_id IN (SELECT id FROM m_learners) "
@@ -257,7 +268,7 @@ class MetricsMixin(StoreBase):
             "  FROM m_learner_days GROUP BY learner_id) a ON a.learner_id = x.id "
             "LEFT JOIN m_learner_cards c ON c.learner_id = x.id "
             "ORDER BY coalesce(x.unit, '') COLLATE NOCASE, x.name COLLATE NOCASE, x.id",
-            {"low": self._metrics_days[0], "anchor": self._metrics_anchor},
+            {"low": self._scope.low, "anchor": self._scope.anchor},
         )
 
     def metric_units(self, city: bool = False) -> list[tuple]:
