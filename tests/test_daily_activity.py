@@ -195,3 +195,15 @@ def test_two_profiles_joined_introduce_a_card_both_studied_once(office):
     assert introduced == 3  # download, upload, browser: each new once
     assert rows(office, siti)[day_of("2026-11-03")][:2] == (3, 1)
     assert_daily_activity_holds(office)
+
+
+def test_a_rule_for_days_that_cannot_be_read_is_replaced_at_the_next_opening(tmp_path, clock):
+    store = open_terminal(tmp_path / "office.db", clock)
+    siti = store.add_learner("Siti", "").id
+    answer(store, siti, card_pk(store, "download"), 3, wib("2026-11-02T09:00"))
+    store.db.execute("UPDATE meta SET value = '{\"zone\": \"Mars/Olympus\", \"hour\": 4}' WHERE key = 'study_days'")
+    store.close()
+    again = open_terminal(tmp_path / "office.db", clock)
+    assert again.study_days().key() == StudyDays(WIB, 4).key()
+    assert set(rows(again, siti)) == {day_of("2026-11-02")}
+    again.close()

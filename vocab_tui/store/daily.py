@@ -84,13 +84,14 @@ class DailyMixin(StoreBase):
         Without `replace`, a way already set is kept (a terminal whose zone differs does not recount an
         office's days on every start). Counting again reads the whole log in one write transaction.
         """
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [STUDY_DAYS_KEY]).fetchone()
-        if row is not None and (row[0] == days.key() or not replace):
+        def kept(row: tuple | None) -> bool:  # a rule that cannot be read (an unknown zone) is replaced
+            return row is not None and StudyDays.from_key(row[0]) is not None and (row[0] == days.key() or not replace)
+
+        if kept(self.db.execute("SELECT value FROM meta WHERE key = ?", [STUDY_DAYS_KEY]).fetchone()):
             return False  # the common case, decided without the write lock
         self._counted_days = None
         with self._writing() as db:
-            row = db.execute("SELECT value FROM meta WHERE key = ?", [STUDY_DAYS_KEY]).fetchone()
-            if row is not None and (row[0] == days.key() or not replace):
+            if kept(db.execute("SELECT value FROM meta WHERE key = ?", [STUDY_DAYS_KEY]).fetchone()):
                 return False
             db.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [STUDY_DAYS_KEY, days.key()])
