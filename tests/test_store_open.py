@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import stat
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -219,6 +220,42 @@ def test_a_damaged_database_is_explained_refused_and_not_written(tmp_path, clock
     assert sha256(path) == before
     # no -wal or -shm left behind (the daily backup made when the file was still sound stays)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["backups", "vocab.db"]
+
+
+def test_the_current_schema_checked_at_open_is_the_one_the_migrations_make():
+    """Opening a current file checks its tables against a written-down shape (no migration run at start):
+    it must be exactly what MIGRATIONS make, table by table, in their order."""
+    from vocab_tui.store.schema import _CURRENT_TABLES, _expected_schema, _migrated_schema
+
+    made = _migrated_schema(SCHEMA_VERSION)
+    written = _expected_schema(SCHEMA_VERSION)
+    assert list(written) == list(made), "schema._CURRENT_TABLES: tables differ from what MIGRATIONS make"
+    for table, (columns, unique) in made.items():
+        assert written[table] == (columns, unique), (
+            f"schema._CURRENT_TABLES[{table!r}] should be {(sorted(columns), sorted(unique))}")
+    assert all(len(set(cols)) == len(cols) for cols, _unique in _CURRENT_TABLES.values())
+
+
+def test_a_current_file_is_opened_and_read_without_sqlite_utils(tmp_path, clock):
+    """Opening (checks, WAL, migration test) and the reads of start-up go through the plain connection;
+    the sqlite-utils wrapper is made on the first use of `db` and shares that connection."""
+    path = tmp_path / "v.db"
+    _real_database(path, clock)
+    code = (
+        "import sys\n"
+        "from vocab_tui.clock import SystemClock\n"
+        "from vocab_tui.store import Store\n"
+        f"store = Store({str(path)!r}, SystemClock())\n"
+        "assert [x.name for x in store.learners()] == ['Budi'], store.learners()\n"
+        "assert store.decks() and store.deck_sources() and store.learner_activity() == {}\n"
+        "assert store.conn.execute('PRAGMA journal_mode').fetchone()[0] == 'wal'\n"
+        "assert store.conn.execute('PRAGMA foreign_keys').fetchone()[0] == 1\n"
+        "print('before', 'sqlite_utils' in sys.modules)\n"
+        "assert store.db.conn is store.conn\n"
+        "print('after', 'sqlite_utils' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["before", "False", "after", "True"]
 
 
 # -- private by default -----------------------------------------------------------------------

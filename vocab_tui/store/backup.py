@@ -135,7 +135,7 @@ class BackupMixin(StoreBase):
 
     def backup_to(self, target: Path) -> Path:
         """Copy the whole database, as committed now, into a new private file `target`; returns it."""
-        copy_database(self.db.conn, Path(target))
+        copy_database(self.conn, Path(target))
         return Path(target)
 
     def daily_backup(self, day_start: datetime, *, background: bool | None = None,
@@ -239,7 +239,7 @@ class BackupMixin(StoreBase):
             except sqlite3.Error as err:
                 raise database_error(err, source) from None
             try:
-                restored.backup(self.db.conn)
+                restored.backup(self.conn)
             except sqlite3.Error as err:
                 raise database_error(err, self.path) from None
             finally:

@@ -23,10 +23,10 @@ class DecksMixin(StoreBase):
     def deck_sources(self) -> dict[str, tuple[str, str]]:
         """For each stored deck's file: (content hash, deck id)."""
         return {row["source"]: (row["content_hash"], row["id"])
-                for row in self.db.query("SELECT id, source, content_hash FROM decks")}
+                for row in self._rows("SELECT id, source, content_hash FROM decks")}
 
     def deck_hashes(self) -> dict[str, str]:
-        return {row["id"]: row["content_hash"] for row in self.db.query("SELECT id, content_hash FROM decks")}
+        return {row[0]: row[1] for row in self.conn.execute("SELECT id, content_hash FROM decks")}
 
     def sync_decks(self, decks: Iterable[Deck]) -> list[str]:
         """Bring stored cards in line with the deck files; returns the ids of decks that changed.
@@ -163,7 +163,7 @@ class DecksMixin(StoreBase):
         """Stored decks (only `deck_ids`, in that order, when given) with their active card counts."""
         rows = {
             row["id"]: row
-            for row in self.db.query(
+            for row in self._rows(
                 "SELECT d.id, d.title, d.description, "
                 "coalesce(d.card_count, (SELECT count(*) FROM cards c WHERE c.deck_id = d.id "
                 "AND c.retired_at IS NULL)) AS n "

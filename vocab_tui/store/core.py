@@ -10,11 +10,9 @@ import sqlite3
 import stat
 import time
 from collections.abc import Iterator, Sequence
-from typing import Any
 from contextlib import contextmanager
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from ..clock import Clock
 from ..i18n import _
@@ -34,6 +32,9 @@ from .errors import (
     database_error,
 )
 from .schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, _identify
+
+if TYPE_CHECKING:  # sqlite-utils loads with the first write or `db` use, not to open a file (see StoreBase.db)
+    from sqlite_utils import Database
 
 # A file up to this size gets a full `PRAGMA quick_check` before it is used (about 3 ms per MB);
 # a larger one only the checks of its header and schema, and damage met later is told the same way.
@@ -133,7 +134,13 @@ def _inspect_content(path: Path, header: bytes, full_check: bool) -> None:
 
 
 class StoreBase:
-    """A learner-progress database in one SQLite file."""
+    """A learner-progress database in one SQLite file.
+
+    `conn` is the plain `sqlite3` connection (autocommit: transactions are begun explicitly). Opening,
+    its checks and migration test, and the reads of start-up (the profile list, `decks list`) use it
+    directly; `db`, the sqlite-utils wrapper of the same connection, is made on first use (importing
+    sqlite-utils costs about 100 ms and 6 MiB, more than the first screen's own work).
+    """
 
     def __init__(self, path: Path | str, clock: Clock) -> None:
         self.path = Path(path)
@@ -141,11 +148,21 @@ class StoreBase:
         # Things the person starting the app should know (the file is readable by others, the
         # disk is almost full): the CLI prints them, the app shows them.
         self.warnings: list[str] = []
-        self.db = self._open()
+        self._db: Database | None = None
+        self.conn = self._open()
+
+    @property
+    def db(self) -> Database:
+        """The sqlite-utils `Database` over `conn`, made on first use (same connection, same transactions)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn, execute_plugins=False)
+        return self._db
 
     # -- opening and migrating -------------------------------------------------------------
 
-    def _open(self) -> Database:
+    def _open(self) -> sqlite3.Connection:
         """Open the file, refusing before any write one that is not ours, damaged or read-only."""
         memory = str(self.path) == ":memory:"
         if not memory:
@@ -163,16 +180,18 @@ class StoreBase:
                 _use_wal(conn)
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
-            self.db = Database(conn, execute_plugins=False)
-            self._migrate(self.db)
+            conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it, whether or not `db` is made
+            self.conn = conn
+            self._migrate()
         except BaseException as err:
+            self._db = None
             conn.close()
             if isinstance(err, sqlite3.Error):
                 raise database_error(err, self.path) from None
             raise
         if not memory:
             self._check_privacy()
-        return self.db
+        return conn
 
     def _prepare_file(self) -> None:
         """Make the folders and file when new (private); inspect, read-only, a file that exists."""
@@ -255,40 +274,57 @@ class StoreBase:
         except sqlite3.Error as err:
             raise database_error(err, self.path) from None
 
-    def _migrate(self, db: Database) -> None:
+    def _migrate(self) -> None:
         """Bring the schema up to date and mark the file as ours, in one IMMEDIATE transaction.
 
         The transaction also proves at start that the file can be written. What to do is decided
         from what is read under the lock: two processes opening a new file at once migrate it once.
+        A file already current is checked and marked through the plain connection; only a migration
+        that runs needs sqlite-utils (`db`).
         """
-        with self._writing():
-            version, app_id = _identify(db.conn, self.path)
+        conn = self.conn
+        with self._begin_immediate():
+            version, app_id = _identify(conn, self.path)
             for target in range(version, SCHEMA_VERSION):
-                MIGRATIONS[target](db)
+                MIGRATIONS[target](self.db)
             if version != SCHEMA_VERSION:
-                db.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             if app_id != APPLICATION_ID:
-                db.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
     def _one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
         """The first row of a query as a dict (None without rows), straight from the connection: on the
         answer path, where sqlite-utils' `query` would wrap every read in a savepoint."""
-        cursor = self.db.conn.execute(sql, params)
+        cursor = self.conn.execute(sql, params)
         row = cursor.fetchone()
         return None if row is None else dict(zip((d[0] for d in cursor.description), row))
 
-    @contextmanager
-    def _writing(self) -> Iterator[Database]:
-        """One write transaction, begun IMMEDIATE: it holds the write lock from its first statement
-        (waiting up to the busy timeout for it), so what it reads stays true until it commits.
+    def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        """Every row of a query as a dict, straight from the connection (what `db.query` gives, without
+        sqlite-utils): for the reads of start-up."""
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
 
-        Nested use becomes a savepoint. Database failures come out as StoreError with a plain message.
-        """
-        conn = self.db.conn
+    @contextmanager
+    def _begin_immediate(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction on the plain connection, begun IMMEDIATE (see `_writing`), or a savepoint
+        inside one already open. Database failures come out as StoreError with a plain message."""
+        conn = self.conn
         if conn.in_transaction:
+            name = f"nested_{random.getrandbits(64):016x}"
             try:
-                with self.db.atomic():
-                    yield self.db
+                conn.execute(f"SAVEPOINT {name}")
+                try:
+                    yield conn
+                except BaseException:
+                    # an error (a RAISE(ROLLBACK) trigger) may have ended the whole transaction, savepoint
+                    # included: undoing it then would hide the first error behind "no such savepoint"
+                    if conn.in_transaction:
+                        conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                        conn.execute(f"RELEASE SAVEPOINT {name}")
+                    raise
+                conn.execute(f"RELEASE SAVEPOINT {name}")
             except sqlite3.Error as err:
                 raise database_error(err, self.path) from None
             return
@@ -297,7 +333,7 @@ class StoreBase:
         except sqlite3.Error as err:
             raise database_error(err, self.path) from None
         try:
-            yield self.db
+            yield conn
             conn.execute("COMMIT")
         except BaseException as err:
             if conn.in_transaction:
@@ -309,9 +345,22 @@ class StoreBase:
                 raise database_error(err, self.path) from None
             raise
 
+    @contextmanager
+    def _writing(self) -> Iterator[Database]:
+        """One write transaction, begun IMMEDIATE: it holds the write lock from its first statement
+        (waiting up to the busy timeout for it), so what it reads stays true until it commits.
+
+        Nested use becomes a savepoint. Database failures come out as StoreError with a plain message.
+        Yields the sqlite-utils `db` (made on first use); a write that needs only SQL can use
+        `_begin_immediate`, which yields the plain connection.
+        """
+        db = self.db
+        with self._begin_immediate():
+            yield db
+
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
 
     @property
     def schema_version(self) -> int:
-        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])

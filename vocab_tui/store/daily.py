@@ -22,13 +22,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..clock import from_ms, to_ms
 from ..study_days import StudyDays, day_shifts
 from .core import StoreBase
 from .schema import MATURE_DAYS
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlite_utils import Database
 
 STUDY_DAYS_KEY = "study_days"  # meta key: how the days of daily_activity were counted (StudyDays.key())
 ALL_DECKS = ""  # the deck_id of a learner's rows over every deck (no deck has an empty id)
@@ -66,9 +70,9 @@ def day_sql(days: StudyDays, column: str, start: datetime, end: datetime) -> str
 class DailyMixin(StoreBase):
     def study_days(self) -> StudyDays | None:
         """How the days of daily_activity are counted (None only before `Store` has set it)."""
-        return self._study_days(self.db)
+        return self._study_days(self.conn)
 
-    def _study_days(self, db: Database) -> StudyDays | None:
+    def _study_days(self, db: Database | sqlite3.Connection) -> StudyDays | None:
         """The way of counting days, read once per Store: once set, it changes only through
         `use_study_days` (which forgets what was read; no product path replaces a rule already set)."""
         known = getattr(self, "_counted_days", None)
@@ -87,7 +91,7 @@ class DailyMixin(StoreBase):
         def kept(row: tuple | None) -> bool:  # a rule that cannot be read (an unknown zone) is replaced
             return row is not None and StudyDays.from_key(row[0]) is not None and (row[0] == days.key() or not replace)
 
-        if kept(self.db.execute("SELECT value FROM meta WHERE key = ?", [STUDY_DAYS_KEY]).fetchone()):
+        if kept(self.conn.execute("SELECT value FROM meta WHERE key = ?", [STUDY_DAYS_KEY]).fetchone()):
             return False  # the common case, decided without the write lock
         self._counted_days = None
         with self._writing() as db:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..clock import from_ms, iso, parse_iso
 from ..i18n import _
@@ -20,6 +19,9 @@ from ..nip import normalise as normalise_nip
 from ..text import control_characters, describe_character
 from .core import StoreBase
 from .errors import DuplicateLearner, DuplicateNip, StoreError, same_person_key
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # `update_learner(nip=KEEP)` leaves the NIP as it is (None removes it).
 KEEP = object()
@@ -157,18 +159,18 @@ class LearnersMixin(StoreBase):
 
     def learner_activity(self) -> dict[int, tuple[int, datetime | None]]:
         """For each learner with answers: how many, and when the last one was given."""
-        rows = self.db.execute("SELECT learner_id, count(*), max(answered_at) FROM reviews GROUP BY learner_id")
+        rows = self.conn.execute("SELECT learner_id, count(*), max(answered_at) FROM reviews GROUP BY learner_id")
         return {row[0]: (int(row[1]), from_ms(row[2]) if row[2] is not None else None) for row in rows}
 
     def learners(self) -> list[Learner]:
-        rows = self.db.query("SELECT * FROM learners ORDER BY name COLLATE NOCASE, id")
+        rows = self._rows("SELECT * FROM learners ORDER BY name COLLATE NOCASE, id")
         return [self._learner(row) for row in rows]
 
     def learner(self, learner_id: int) -> Learner:
-        rows = list(self.db.query("SELECT * FROM learners WHERE id = ?", [learner_id]))
-        if not rows:
+        row = self._one("SELECT * FROM learners WHERE id = ?", [learner_id])
+        if row is None:
             raise StoreError(_("No learner with id {id}").format(id=learner_id))
-        return self._learner(rows[0])
+        return self._learner(row)
 
     def update_settings(self, learner_id: int, settings: LearnerSettings) -> Learner:
         with self._writing() as db:

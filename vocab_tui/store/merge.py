@@ -35,17 +35,18 @@ import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-from fsrs import Card as FSRSCard
-from fsrs import Rating, State
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..clock import from_ms, iso, to_ms
 from ..i18n import _
-from ..scheduling import SchedulerSettings, grade, make_scheduler
 from .backup import _TEMP_PREFIX, _connect_read_only, _remove_database, backup_folder
 from .core import StoreBase
 from .errors import StoreError, database_error, same_person_key
+
+if TYPE_CHECKING:  # the scheduler (fsrs) and sqlite-utils load when a merge runs, not with every Store
+    from sqlite_utils import Database
+
+    from ..scheduling import SchedulerSettings
 
 # A review's after-state as stored: state_after, step, stability, difficulty, due (Unix ms).
 _After = tuple
@@ -95,6 +96,8 @@ class MergeMixin(StoreBase):
         always off in a replay). Raises StoreError (the other file is refused: foreign, newer, damaged,
         this very file) before anything is written; the merge is one transaction.
         """
+        from ..scheduling import SchedulerSettings
+
         other_path = Path(other_path)
         try:
             if other_path.exists() and os.path.samefile(other_path, self.path):
@@ -317,6 +320,8 @@ class _Merge:
             ours[row["card_pk"]].append(row)
         present = {row["id"] for rows in ours.values() for row in rows}
         retention = self.db.execute("SELECT desired_retention FROM learners WHERE id = ?", [local_id]).fetchone()[0]
+        from ..scheduling import make_scheduler
+
         scheduler = make_scheduler(self.settings, retention if retention is not None else 0.9)
         columns = None
         for card_pk, other_log in theirs.items():
@@ -335,6 +340,8 @@ class _Merge:
     def _replay(self, scheduler, learner_id: int, card_pk: int, ours: list[dict], theirs: list[dict],
                 new: list[dict]) -> None:
         """Work out the after-states of the union of both logs of one card, and the card state they end in."""
+        from fsrs import Rating, State
+
         union = sorted({row["id"]: row for row in [*ours, *theirs]}.values(), key=lambda r: (r["answered_at"], r["id"]))
         stored = {row["id"]: row for row in ours}
         stored.update({row["id"]: row for row in new})
@@ -389,6 +396,11 @@ class _Merge:
     @staticmethod
     def _grade(scheduler, card_pk: int, before: dict, last_review: int, row: dict) -> dict:
         """The review `row` graded again from the state `before` (a previous review's after-state)."""
+        from fsrs import Card as FSRSCard
+        from fsrs import Rating, State
+
+        from ..scheduling import grade
+
         card = FSRSCard(card_id=card_pk, state=State(before["state_after"]), step=before["step"],
                         stability=before["stability"], difficulty=before["difficulty"], due=from_ms(before["due"]),
                         last_review=from_ms(last_review))

@@ -22,13 +22,15 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..clock import iso, parse_iso
 from ..i18n import _
 from .core import StoreBase
 from .errors import StoreError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 PIN_MIN_DIGITS = 4
 PIN_MAX_DIGITS = 8

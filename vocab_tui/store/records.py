@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
 from ..clock import iso
 from ..i18n import _
 from ..models import Learner
@@ -22,6 +20,8 @@ from .errors import StoreError
 from .learners import LearnersMixin
 
 if TYPE_CHECKING:  # staff_list imports the store's same_person_key
+    from sqlite_utils import Database
+
     from ..staff_list import StaffRecord
 
 # The tables the merge treats one by one; any other table pointing at learners(id) (a later concern's)

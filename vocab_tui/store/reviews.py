@@ -8,10 +8,10 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from fsrs import Card as FSRSCard
 from fsrs import State
-from sqlite_utils import Database
 
 from ..clock import from_ms, iso, parse_iso, to_ms
 from ..i18n import _
@@ -23,6 +23,9 @@ from ..models import (
 from .daily import DailyMixin
 from .errors import StaleCardError, StoreError
 from .schema import REVIEW_ID_RANDOM_BITS, mode_code, mode_name, new_review_id, review_id_bounds
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # `undo_review` leaves the card's suspend and bury flags as they are.
 KEEP_FLAGS = object()
