@@ -39,7 +39,7 @@ def test_the_command_line_loads_no_yaml_sqlite_layer_or_scheduler_before_a_comma
 # Textual app and a one-command click program: bench/compare_anki.py). Each is run in a fresh interpreter,
 # the way the `vocab-tui` command runs, and the modules loaded are read from sys.modules at its end.
 NOT_FOR_THE_FIRST_SCREEN = (
-    "yaml", "sqlite_utils", "rapidfuzz", "vocab_tui.yaml_messages", "vocab_tui.study", "vocab_tui.modes", "vocab_tui.progress",
+    "yaml", "sqlite_utils", "importlib.resources", "rapidfuzz", "vocab_tui.yaml_messages", "vocab_tui.study", "vocab_tui.modes", "vocab_tui.progress",
     "vocab_tui.reports", "vocab_tui.term_report", "vocab_tui.commands", "vocab_tui.ui.screens.home",
     "vocab_tui.ui.screens.drill", "vocab_tui.ui.screens.browse", "vocab_tui.ui.screens.stats",
     "vocab_tui.ui.screens.dashboard", "vocab_tui.ui.screens.help", "vocab_tui.ui.screens.settings",
@@ -51,7 +51,9 @@ NOT_FOR_HELP = (
     "vocab_tui.models", "vocab_tui.nip", "vocab_tui.crash", "vocab_tui.decks", "vocab_tui.store.core", "openpyxl", "xlsxwriter",
     "genanki", "textual_serve", "aiohttp",
 )
-NOT_FOR_DECKS_LIST = ("yaml", "sqlite_utils", "textual", "rapidfuzz", "vocab_tui.study", "vocab_tui.modes", "tomllib", "openpyxl",
+NOT_FOR_DECKS_LIST = ("yaml", "sqlite_utils", "fsrs", "textual", "rapidfuzz", "vocab_tui.study", "vocab_tui.modes",
+                      "vocab_tui.scheduling", "vocab_tui.store.database", "vocab_tui.store.reviews",
+                      "vocab_tui.store.learners", "vocab_tui.commands", "importlib.resources", "tomllib", "openpyxl",
                       "xlsxwriter", "genanki", "textual_serve")
 
 _REPORT = "import sys\nprint('LOADED ' + ','.join(m for m in {names!r} if m in sys.modules))\n"

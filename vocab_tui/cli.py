@@ -164,10 +164,11 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 class _CommandTree(click.Group):
-    """The `vocab-tui` group, whose further commands (COMMAND_MODULES) register on first use of `commands`.
+    """The `vocab-tui` group, whose further commands (COMMAND_MODULES) register on first need.
 
-    Looking a command up, listing commands for help or completion, or reading `commands` registers
-    them all; `vocab-tui` with no command (the app) imports none of those modules.
+    Listing commands (help, completion), reading `commands`, or looking up a command that is not
+    built in here registers them all; `vocab-tui` with no command (the app) and the built-in
+    commands (`decks list`) import none of those modules.
     """
 
     _pending: tuple[tuple[str, ...], Config] | None = None
@@ -175,17 +176,44 @@ class _CommandTree(click.Group):
     def register_later(self, modules: tuple[str, ...], config: Config) -> None:
         self._pending = (modules, config)
 
-    @property  # type: ignore[override]
-    def commands(self) -> dict[str, click.Command]:
+    def register_pending(self) -> None:
+        """Import COMMAND_MODULES and let each add its commands (once)."""
         if self._pending is not None:
             (modules, config), self._pending = self._pending, None
             for module in modules:
                 importlib.import_module(module).register(self, config)
+
+    @property  # type: ignore[override]
+    def commands(self) -> dict[str, click.Command]:
+        self.register_pending()
         return self._commands
 
     @commands.setter
     def commands(self, value: dict[str, click.Command]) -> None:
         self._commands = value
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        built_in = self._commands.get(cmd_name)
+        return built_in if built_in is not None else super().get_command(ctx, cmd_name)
+
+
+class _BuiltInGroup(click.Group):
+    """A group built here (`decks`, `learners`) that command modules add to: a command it does not
+    hold yet, or listing its commands, registers them (see `_CommandTree`)."""
+
+    tree: _CommandTree | None = None
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and self.tree is not None:
+            self.tree.register_pending()
+            command = super().get_command(ctx, cmd_name)
+        return command
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        if self.tree is not None:
+            self.tree.register_pending()
+        return super().list_commands(ctx)
 
 
 def build_cli(config: Config | None = None) -> click.Group:
@@ -211,7 +239,7 @@ def build_cli(config: Config | None = None) -> click.Group:
         if ctx.invoked_subcommand is None:
             _run_app(obj)
 
-    @main.group(help=_("Check and list vocabulary decks."))
+    @main.group(cls=_BuiltInGroup, help=_("Check and list vocabulary decks."))
     def decks() -> None:
         pass
 
@@ -231,11 +259,13 @@ def build_cli(config: Config | None = None) -> click.Group:
               + ", " + ngettext("{n} card", "{n} cards", total).format(n=total))
         report_skipped(result.problems)
 
-    @main.group(help=_("Learner profiles: add, import, list, edit, merge and remove."))
+    @main.group(cls=_BuiltInGroup, help=_("Learner profiles: add, import, list, edit, merge and remove."))
     def learners() -> None:
         pass
 
     assert isinstance(main, _CommandTree)
+    assert isinstance(decks, _BuiltInGroup) and isinstance(learners, _BuiltInGroup)
+    decks.tree = learners.tree = main
     main.register_later(COMMAND_MODULES, config)
     return main
 
@@ -244,15 +274,16 @@ def _load_known(obj: dict[str, Any]) -> tuple[LoadResult, list[tuple[DeckInfo, s
     """Load the decks, parsing only files the database (when it exists) does not hold with the same content.
 
     Returns the load result (its `decks` are the files parsed) and, for each unchanged file, the
-    stored deck (title, active card count) with its path.
+    stored deck (title, active card count) with its path. The file is opened with every check, but
+    only its deck queries are loaded (`DeckShelf`).
     """
-    from .store import Store
+    from .store import DeckShelf
 
     path = db_path(obj)
     if not path.is_file():
         return load_decks(all_deck_dirs(obj)), []
     try:
-        store = Store(path, command_clock(obj))
+        store = DeckShelf(path, command_clock(obj))
     except StoreError:  # not usable here: every file is parsed, as without a database
         return load_decks(all_deck_dirs(obj)), []
     try:

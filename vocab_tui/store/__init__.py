@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from .backup import DailyBackup
     from .core import QUICK_CHECK_MAX_BYTES
     from .database import Store
+    from .shelf import DeckShelf
     from .learners import KEEP
     from .merge import MergeReport, SkippedLearner
     from .pins import PinCheck, PinError
@@ -65,6 +66,7 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "Store": "database",
+    "DeckShelf": "shelf",
     "QUICK_CHECK_MAX_BYTES": "core",
     "KEEP_FLAGS": "reviews",
     "SavedAnswer": "reviews",
@@ -99,7 +101,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "APPLICATION_ID", "BUSY_TIMEOUT_MS", "DailyBackup", "DamagedDatabaseError", "DatabaseBusyError",
+    "APPLICATION_ID", "BUSY_TIMEOUT_MS", "DailyBackup", "DamagedDatabaseError", "DatabaseBusyError", "DeckShelf",
     "DiskFullError", "DuplicateLearner", "DuplicateNip", "ErasedLearner", "ForeignDatabaseError",
     "ImportOutcome", "KEEP", "KEEP_FLAGS", "LOW_SPACE_BYTES", "MATURE_DAYS", "MIGRATIONS", "MergeReport",
     "MergedLearners", "NewerDatabaseError", "PinCheck", "PinError", "QUICK_CHECK_MAX_BYTES",
