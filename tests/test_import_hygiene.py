@@ -44,7 +44,7 @@ NOT_FOR_THE_FIRST_SCREEN = (
     "vocab_tui.ui.screens.drill", "vocab_tui.ui.screens.browse", "vocab_tui.ui.screens.stats",
     "vocab_tui.ui.screens.dashboard", "vocab_tui.ui.screens.help", "vocab_tui.ui.screens.settings",
     "vocab_tui.ui.screens.terms", "vocab_tui.ui.screens.preview", "vocab_tui.ui.screens.pins",
-    "textual.widgets._data_table", "tomllib", "openpyxl", "xlsxwriter", "genanki", "textual_serve",
+    "textual.widgets._data_table", "vocab_tui.crash", "tomllib", "openpyxl", "xlsxwriter", "genanki", "textual_serve",
 )
 NOT_FOR_HELP = (
     "sqlite3", "sqlite_utils", "yaml", "fsrs", "textual", "zoneinfo", "tomllib", "json", "shlex", "traceback",

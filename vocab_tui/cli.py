@@ -6,6 +6,7 @@ text, file names, learner names and config values are data, and a terminal would
 
 from __future__ import annotations
 
+import gc
 import importlib
 import io
 import os
@@ -324,6 +325,10 @@ def _run_app(obj: dict[str, Any]) -> None:
     from .ui.app import VocabApp  # deferred: commands that print need no Textual
 
     app = VocabApp(workspace, config=obj.get("config"))
+    # What start-up made (modules, classes, the store, the app) lives as long as the app: out of the
+    # collector's reach, each collection while the first screen is built, and the last one at exit,
+    # no longer walks it (about 25 ms before the first screen, 70 ms at exit, on the profile list).
+    gc.freeze()
     app.run()
     if app.crash is not None:  # the app wrote the report; the terminal is back to normal now
         _crashed(app.crash)

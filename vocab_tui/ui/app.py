@@ -17,7 +17,6 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from ..config import Config
-from ..crash import CRASH_EXIT_CODE, Crash, write_report
 from ..i18n import LANGUAGE_NAMES, N_, _, current_language, ngettext, set_language
 from ..models import Learner
 from ..scheduling import SchedulerSettings
@@ -28,6 +27,7 @@ from .safe import Option, command, markup, plain
 from .themes import HIGH_CONTRAST, THEMES
 
 if TYPE_CHECKING:  # annotations only: the first screen needs neither a study session nor the deck loader
+    from ..crash import Crash
     from ..study import StudySession
     from ..workspace import Workspace
 
@@ -215,6 +215,8 @@ class VocabApp(App[None]):
         committed when it was given, so nothing answered is lost. The caller prints
         `self.crash.message()` once the terminal is restored (see `vocab_tui.cli`).
         """
+        from ..crash import CRASH_EXIT_CODE, write_report  # loaded only when something went wrong
+
         if self.crash is None:
             self.crash = write_report(error, "vocab-tui (app)", self.clock)
         self._return_code = CRASH_EXIT_CODE
