@@ -20,6 +20,7 @@ from ..clock import Clock
 from ..i18n import _
 from ..paths import make_private_folders
 from .errors import (
+    LearnerGoneError,
     _BUSY,
     _LOCKED,
     BUSY_TIMEOUT_MS,
@@ -276,6 +277,11 @@ class StoreBase:
         cursor = self.db.conn.execute(sql, params)
         row = cursor.fetchone()
         return None if row is None else dict(zip((d[0] for d in cursor.description), row))
+
+    def _require_learner(self, db: Database, learner_id: int) -> None:
+        """Inside a write: raise LearnerGoneError when the profile is no longer in the file."""
+        if db.conn.execute("SELECT 1 FROM learners WHERE id = ?", [learner_id]).fetchone() is None:
+            raise LearnerGoneError(learner_id)
 
     @contextmanager
     def _writing(self) -> Iterator[Database]:

@@ -161,6 +161,17 @@ class StaleCardError(StoreError):
         self.current = current
 
 
+class LearnerGoneError(StoreError):
+    """The profile a write was for is no longer in the database (removed, or joined with another profile,
+    perhaps on another terminal while this one had it open). Nothing was written."""
+
+    def __init__(self, learner_id: int | None) -> None:
+        super().__init__(_("This profile is no longer in the database: it was removed, or joined with another "
+                           "profile, perhaps on another terminal. Nothing was saved; choose your profile again "
+                           "from the list."))
+        self.learner_id = learner_id
+
+
 class DuplicateNip(StoreError):
     """Another profile has this NIP already; `existing` is that profile."""
 

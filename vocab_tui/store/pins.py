@@ -28,7 +28,7 @@ from sqlite_utils import Database
 from ..clock import iso, parse_iso
 from ..i18n import _
 from .core import StoreBase
-from .errors import StoreError
+from .errors import LearnerGoneError, StoreError
 
 PIN_MIN_DIGITS = 4
 PIN_MAX_DIGITS = 8
@@ -172,7 +172,7 @@ class PinsMixin(StoreBase):
         rows = list(db.query("SELECT role, pin_hash, pin_failures, pin_locked_until FROM learners WHERE id = ?",
                              [learner_id]))
         if not rows:
-            raise StoreError(_("No learner with id {id}").format(id=learner_id))
+            raise LearnerGoneError(learner_id)
         return rows[0]
 
     def _state(self, row: dict) -> PinCheck:
