@@ -160,6 +160,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "vocab_tui.commands.report",
     "vocab_tui.commands.pins",
     "vocab_tui.commands.serve",
+    "vocab_tui.commands.study_days",
 )
 
 
