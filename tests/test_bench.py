@@ -202,11 +202,12 @@ def test_compare_anki_runs():
                       r"(PASS|FAIL|info) \|$", out.stdout, flags=re.M)
     names = [r[0] for r in rows]
     for figure in ("answer a review card, 300, median", "answer a new card, 300, p99",
-                   "build the session queue", "home-screen counts", "bytes per review row", "statistics screen",
+                   "build the session queue", "home-screen counts", "floor: py-fsrs outcomes", "bytes per review row",
+                   "statistics screen",
                    "first screen, whole process", "peak memory on the first screen", "`vocab-tui --help`",
                    "`vocab-tui decks list`"):
         assert any(name.startswith(figure) for name in names), (figure, out.stdout)
-    assert len(rows) == 12, out.stdout
+    assert len(rows) == 13, out.stdout
 
 
 def test_compare_anki_refuses_too_few_cards():
