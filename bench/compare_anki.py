@@ -392,6 +392,31 @@ def answer_phase(ours: VocabSide, theirs: AnkiSide, count: int, new: bool) -> tu
     return a, b, len(answered[0] & answered[1]) / count
 
 
+def answer_floor(ours: VocabSide, folder: Path, count: int) -> float:
+    """Median ms of what any durable answer here costs at least: the four outcomes of a review card worked
+    out by py-fsrs (as `StudySession.outcomes` does) plus BEGIN IMMEDIATE, one row and COMMIT on a
+    bare SQLite file in WAL mode with synchronous=FULL, on the same disk as the benchmark's databases."""
+    from vocab_tui.scheduling import make_scheduler, outcomes
+
+    scheduler = make_scheduler(NO_STEPS, 0.9)
+    state = ours.store.card_state(ours.learner_id, 2)  # an odd card (pk 2): in review, due
+    assert state is not None
+    conn = sqlite3.connect(folder / "floor.db", isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("CREATE TABLE answers (id INTEGER PRIMARY KEY, card INTEGER, rating INTEGER, at INTEGER)")
+    times = []
+    for i in range(count):
+        start = time.perf_counter()
+        outcomes(scheduler, state, 2, datetime.now(timezone.utc))
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO answers (card, rating, at) VALUES (?, ?, ?)", [i, 3, time.time_ns()])
+        conn.execute("COMMIT")
+        times.append((time.perf_counter() - start) * 1000)
+    conn.close()
+    return statistics.median(times)
+
+
 def year_of_reviews(store: Store, clock: Clock, n: int) -> int:
     """A second learner who studied 20 new cards and about 80 reviews a day for a year; returns the id."""
     rng = random.Random(13)
@@ -469,6 +494,12 @@ def compare_cards(n: int, answers: int, repeat: int, tmp: Path, review_order: st
         Figure(f"home-screen counts vs Anki's deck tree, {label}, median", med(home[0]), med(home[1]), "ms",
                1.0, big),
     ]
+
+    # What no answer can go below here: the scheduler's four outcomes (what the answer buttons show) and one
+    # durable commit of a single row on this disk, against Anki's whole answer (save + next) of a review card.
+    floor = answer_floor(ours, folder, answers)
+    figures.append(Figure(f"floor: py-fsrs outcomes + one durable one-row commit, vs Anki's whole review answer, "
+                          f"{label}, median", floor, med(review[1]), "ms", 1.0, False))
 
     ours_bytes, ours_rows = ours.review_rows()
     theirs.close()

@@ -165,6 +165,7 @@ def test_restore_refuses_a_file_it_cannot_trust_and_changes_nothing(tmp_path, cl
         store.restore_from(bad, tmp_path / "kept.db")
 
     assert words in str(caught.value) and str(bad) in str(caught.value)
+    assert "--db" not in str(caught.value)  # the backup is the file to change, not the database option
     assert (histories(store), [x.name for x in store.learners()]) == before
     assert bad.read_bytes() == bad_bytes and not (tmp_path / "kept.db").exists()
     store.close()

@@ -477,3 +477,17 @@ def test_language_names_are_accepted_in_any_case(monkeypatch, tmp_path, capsys) 
                           tmp_path)
     assert code == 0
     assert "Belum ada" in capsys.readouterr().out
+
+
+def test_tables_line_up_names_with_wide_and_combining_characters(tmp_path: Path) -> None:
+    db = tmp_path / "v.db"
+    for name, unit in (("Rina 😀 Wati", "Diskominfo"), ("Budi", "Bappeda"), ("Ana 名字 e\u0301", "Dinas Kesehatan")):
+        assert invoke(["learners", "add", name, "--unit", unit, "--db", str(db)]).exit_code == 0
+    out = invoke(["learners", "list", "--db", str(db)])
+    assert out.exit_code == 0, out.output
+    from rich.cells import cell_len
+
+    lines = [line for line in out.output.splitlines() if line.strip()]
+    starts = {cell_len(line[:line.index(unit)]) for line in lines
+              for unit in ("Diskominfo", "Bappeda", "Dinas Kesehatan") if unit in line}
+    assert len(starts) == 1, out.output  # the unit column begins at the same terminal column on every row

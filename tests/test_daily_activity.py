@@ -207,3 +207,55 @@ def test_a_rule_for_days_that_cannot_be_read_is_replaced_at_the_next_opening(tmp
     assert again.study_days().key() == StudyDays(WIB, 4).key()
     assert set(rows(again, siti)) == {day_of("2026-11-02")}
     again.close()
+
+
+def test_a_terminal_left_open_counts_its_next_answer_under_a_rule_changed_elsewhere(tmp_path):
+    clock = FixedClock(START, tz=timezone.utc)  # the first terminal was on UTC: the office's days are UTC days
+    open_here = open_terminal(tmp_path / "office.db", clock)
+    siti = open_here.add_learner("Siti", "").id
+    answer(open_here, siti, card_pk(open_here, "download"), 3, wib("2026-11-02T23:30"))  # 16:30 UTC: the 2nd
+    other = open_terminal(tmp_path / "office.db", clock)
+    assert other.use_study_days(StudyDays(WIB, 4)) is True  # `vocab-tui study-days --zone` on another terminal
+    other.close()
+    answer(open_here, siti, card_pk(open_here, "upload"), 3, wib("2026-11-03T05:00"))  # 22:00 UTC: the 2nd in UTC
+    assert rows(open_here, siti) == {day_of("2026-11-02"): (1, 1, 1500, 0, 0), day_of("2026-11-03"): (1, 1, 1500, 0, 0)}
+    assert_daily_activity_holds(open_here)
+    open_here.close()
+
+
+def test_the_study_days_command_shows_the_zone_and_counts_the_days_again_in_another(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from vocab_tui.cli import build_cli
+    from vocab_tui.i18n import set_language
+
+    set_language("en")
+    monkeypatch.setenv("TZ", "UTC")
+    path = tmp_path / "office.db"
+    store = open_terminal(path, FixedClock(START, tz=timezone.utc))
+    siti = store.add_learner("Siti", "").id
+    answer(store, siti, card_pk(store, "download"), 3, wib("2026-11-02T23:30"))  # 16:30 UTC
+    store.close()
+
+    def run(*args: str, text: str | None = None):
+        return CliRunner().invoke(build_cli(), ["study-days", "--db", str(path), *args], input=text)
+
+    shown = run()
+    assert shown.exit_code == 0 and "counted in the time zone UTC+00:00, from 04:00 to 04:00" in shown.output
+    assert "This computer's time zone" not in shown.output  # the same as the office's
+    monkeypatch.setenv("TZ", "Asia/Makassar")
+    assert "This computer's time zone is Asia/Makassar" in run().output
+    monkeypatch.setenv("TZ", "UTC")
+    refused = run("--zone", "Asia/Nowhere")
+    assert refused.exit_code == 1 and "Asia/Nowhere is not a time zone name" in refused.output
+    kept = run("--zone", "Asia/Jakarta", text="n\n")
+    assert kept.exit_code == 0 and "1 answer is read" in kept.output and "Nothing was changed" in kept.output
+    changed = run("--zone", "Asia/Jakarta", "--yes")
+    assert changed.exit_code == 0, changed.output
+    assert "now counted in Asia/Jakarta: 1 answer counted" in changed.output
+    assert "Nothing to change" in run("--zone", "Asia/Jakarta").output
+    store = open_terminal(path, FixedClock(START, tz=timezone.utc))
+    assert store.study_days().zone_name() == "Asia/Jakarta"
+    assert set(rows(store, siti)) == {day_of("2026-11-02")}  # 23:30 in Jakarta is still the 2nd (UTC: the 2nd too)
+    assert_daily_activity_holds(store)
+    store.close()

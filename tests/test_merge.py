@@ -218,8 +218,9 @@ def test_a_foreign_newer_or_same_file_is_refused(office, tmp_path):
     _, a, _ = office
     other = tmp_path / "other.db"
     sqlite3.connect(other).execute("CREATE TABLE x (y)").connection.close()
-    with pytest.raises(StoreError, match="not a vocab-tui database"):
+    with pytest.raises(StoreError, match="not a vocab-tui database") as caught:
         a.merge_from(other)
+    assert "--db" not in str(caught.value) and "a copy from another terminal" in str(caught.value)
     newer = tmp_path / "newer.db"
     shutil.copy(tmp_path / "b.db", newer)
     conn = sqlite3.connect(newer)

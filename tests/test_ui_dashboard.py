@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 
 import openpyxl
+import pytest
 
 from vocab_tui.ui.app import VocabApp
 from vocab_tui.ui.safe import Input, Select
@@ -119,3 +120,20 @@ async def test_dashboard_filters_sorts_and_exports(office, tmp_path):  # noqa: F
     book = openpyxl.load_workbook(target)
     rows = list(book["Learners"].iter_rows(min_row=2, values_only=True))
     assert [(r[1], r[3], r[8]) for r in rows] == [("Ani [/b] =1+1", "Diskominfo", 4)]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+async def test_a_managers_home_footer_is_whole_at_80_columns_with_help_on_it(office, lang):  # noqa: F811
+    from vocab_tui import i18n
+
+    from .test_ui_learner_path import footer_fits
+
+    store, clock, (a, _b, _c) = office
+    store.db.execute("UPDATE learners SET role = 'manager' WHERE id = ?", [a])
+    store.set_pin(a, "2468")
+    i18n.set_language(lang)
+    app = VocabApp(Workspace(store, clock, ["alpha", "beta"]), NO_FUZZ)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_home(app, pilot, store.learner(a))
+        assert {"dashboard", "help"} <= footer_actions(app)
+        footer_fits(app)

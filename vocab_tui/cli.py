@@ -161,6 +161,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "vocab_tui.commands.report",
     "vocab_tui.commands.pins",
     "vocab_tui.commands.serve",
+    "vocab_tui.commands.study_days",
 )
 
 
@@ -309,9 +310,18 @@ def print_table(headers: list[str], rows: list[tuple[str, ...]]) -> None:
     # escape first, so that the columns line up with what is printed; a line break in a cell
     # would break the table, so it is escaped too
     cells = [tuple(visible(cell) for cell in row) for row in [tuple(headers), *rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    widths = [max(_cells(row[i]) for row in cells) for i in range(len(headers))]
     for row in cells:
-        echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        echo("  ".join(cell + " " * (w - _cells(cell)) for cell, w in zip(row, widths)).rstrip())
+
+
+def _cells(text: str) -> int:
+    """How many terminal columns `text` takes: an emoji or a CJK character two, a combining mark none."""
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len  # Textual's own measure; imported only for text beyond ASCII (26 ms)
+
+    return cell_len(text)
 
 
 def _run_app(obj: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from fsrs import Card as FSRSCard
 from fsrs import Rating, State
@@ -83,6 +84,7 @@ def _drop_function_word(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=8192)  # options, answers and distractors are the same few thousand texts again and again
 def normalise(text: str, drop_article: bool = False) -> str:
     """Compare answers the way a teacher would: ignore case, spacing, final punctuation and
     characters that look alike; with drop_article, one leading 'a', 'an', 'the' or 'to'."""

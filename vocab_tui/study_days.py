@@ -77,6 +77,15 @@ class StudyDays:
         offset = datetime.now(self.tz).utcoffset() or timedelta(0)
         return json.dumps({"offset_seconds": int(offset.total_seconds()), "hour": self.hour}, sort_keys=True)
 
+    def zone_name(self) -> str:
+        """The zone as people write it: its IANA name (Asia/Makassar), else its offset now (UTC+08:00)."""
+        name = getattr(self.tz, "key", None)
+        if name:
+            return str(name)
+        minutes = int((datetime.now(self.tz).utcoffset() or timedelta(0)).total_seconds() // 60)
+        sign = "+" if minutes >= 0 else "-"
+        return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
     @staticmethod
     def from_key(text: str) -> StudyDays | None:
         """The StudyDays a `key()` describes; None when the text is not one (or names an unknown zone)."""

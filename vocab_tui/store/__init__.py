@@ -37,6 +37,7 @@ from .errors import (
     DuplicateLearner,
     DuplicateNip,
     ForeignDatabaseError,
+    LearnerGoneError,
     NewerDatabaseError,
     ReadOnlyDatabaseError,
     StaleCardError,
@@ -103,7 +104,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "APPLICATION_ID", "BUSY_TIMEOUT_MS", "DailyBackup", "DamagedDatabaseError", "DatabaseBusyError", "DeckShelf",
     "DiskFullError", "DuplicateLearner", "DuplicateNip", "ErasedLearner", "ForeignDatabaseError",
-    "ImportOutcome", "KEEP", "KEEP_FLAGS", "LOW_SPACE_BYTES", "MATURE_DAYS", "MIGRATIONS", "MergeReport",
+    "ImportOutcome", "KEEP", "KEEP_FLAGS", "LearnerGoneError", "LOW_SPACE_BYTES", "MATURE_DAYS", "MIGRATIONS", "MergeReport",
     "MergedLearners", "NewerDatabaseError", "PinCheck", "PinError", "QUICK_CHECK_MAX_BYTES",
     "REVIEW_ID_RANDOM_BITS", "ReadOnlyDatabaseError", "SCHEMA_VERSION", "SavedAnswer", "SkippedLearner",
     "StaleCardError", "Store", "StoreError", "database_error", "new_review_id", "same_person_key",

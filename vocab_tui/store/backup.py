@@ -29,7 +29,7 @@ from ..clock import Clock
 from ..i18n import _
 from ..paths import make_private_folders
 from .core import StoreBase, _create_private_file, inspect_file
-from .errors import BUSY_TIMEOUT_MS, StoreError, database_error
+from .errors import BUSY_TIMEOUT_MS, StoreError, as_source, database_error
 
 BACKUP_FOLDER = "backups"
 KEEP_DAILY = 7
@@ -212,13 +212,16 @@ class BackupMixin(StoreBase):
             raise StoreError(_("There is no file {path}").format(path=source))
         if source.is_file() and source.stat().st_size == 0:
             raise StoreError(_("{path} is empty: it is not a vocab-tui database").format(path=source))
-        inspect_file(source, full_check=True)
+        try:
+            inspect_file(source, full_check=True)
+        except StoreError as err:
+            raise as_source(err, source) from None
         copy_database(source, target)
         try:
             type(self)(target, self.clock).close()  # migrates an older copy; the checks run again
-        except StoreError:
+        except StoreError as err:
             _remove_database(target)
-            raise
+            raise as_source(err, source) from None
         return target
 
     def restore_from(self, source: Path, keep_current: Path) -> Path:

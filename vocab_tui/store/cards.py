@@ -180,10 +180,12 @@ class DecksMixin(StoreBase):
         return self._stored_card(row)
 
     def cards(self, pks: list[int]) -> dict[int, StoredCard]:
-        rows = self.db.query(
+        cursor = self.db.conn.execute(
             "SELECT * FROM cards WHERE pk IN (SELECT value FROM json_each(?))", [json.dumps(pks)]
         )
-        return {row["pk"]: self._stored_card(row) for row in rows}
+        names = [d[0] for d in cursor.description]
+        stored = (self._stored_card(dict(zip(names, row))) for row in cursor)
+        return {card.pk: card for card in stored}
 
     @staticmethod
     def _stored_card(row: dict) -> StoredCard:
@@ -200,7 +202,7 @@ class DecksMixin(StoreBase):
                 example_translation=row["example_translation"],
                 part_of_speech=row["part_of_speech"],
                 level=row["level"],
-                tags=tuple(json.loads(row["tags"] or "[]")),
+                tags=tuple(json.loads(row["tags"])) if row["tags"] not in (None, "[]") else (),
                 ipa=row["ipa"],
                 notes=row["notes"],
                 acronym_of=row["acronym_of"],
@@ -260,33 +262,34 @@ class DecksMixin(StoreBase):
         self, deck_id: str, part_of_speech: str | None, by_part: bool, exclude: set[int], rng: random.Random,
         count: int,
     ) -> list[StoredCard]:
-        """Up to `count` distinct active cards of a deck (of one part of speech when `by_part`), at random."""
-        ends = [
-            self.db.execute(
-                f"SELECT position FROM cards WHERE deck_id = ? ORDER BY position {way} LIMIT 1", [deck_id]
-            ).fetchone()
-            for way in ("ASC", "DESC")
-        ]
-        if ends[0] is None or ends[1] is None:
+        """Up to `count` distinct active cards of a deck (of one part of speech when `by_part`), at random.
+
+        A draw is a random position and the first such card from there (wrapping round to the deck's start),
+        one index lookup; the draws still needed are made together in one query.
+        """
+        conn = self.db.conn
+        low, high = conn.execute(
+            "SELECT (SELECT position FROM cards WHERE deck_id = :deck ORDER BY position ASC LIMIT 1), "
+            "(SELECT position FROM cards WHERE deck_id = :deck ORDER BY position DESC LIMIT 1)", {"deck": deck_id}
+        ).fetchone()
+        if low is None or high is None:
             return []
-        low, high = ends[0][0], ends[1][0]
-        if by_part:
-            sql = ("SELECT * FROM cards WHERE deck_id = :deck AND retired_at IS NULL AND part_of_speech IS :pos "
-                   "AND position >= :start ORDER BY position LIMIT 1")
-        else:
-            sql = ("SELECT * FROM cards WHERE deck_id = :deck AND position >= :start AND retired_at IS NULL "
-                   "ORDER BY position LIMIT 1")
+        kind = "AND part_of_speech IS :pos " if by_part else ""
+        first = ("(SELECT pk FROM cards WHERE deck_id = :deck AND retired_at IS NULL " + kind +
+                 "AND position >= {start} ORDER BY position LIMIT 1)")
+        sql = (f"SELECT j.key AS draw, c.* FROM json_each(:starts) AS j LEFT JOIN cards AS c "
+               f"ON c.pk = coalesce({first.format(start='j.value')}, {first.format(start=':low')})")
         found: dict[int, StoredCard] = {}
-        for _attempt in range(2 * count):
-            if len(found) >= count:
-                break
-            start = rng.randint(low, high)
-            row = self._one(sql, {"deck": deck_id, "pos": part_of_speech, "start": start})
-            if row is None:  # past the last card of that kind: wrap round to the first
-                row = self._one(sql, {"deck": deck_id, "pos": part_of_speech, "start": low})
-            if row is None:
-                break  # none at all
-            stored = self._stored_card(row)
-            if stored.pk not in exclude:
-                found[stored.pk] = stored
+        attempts = 0
+        while len(found) < count and attempts < 2 * count:
+            starts = [rng.randint(low, high) for _ in range(min(count - len(found), 2 * count - attempts))]
+            attempts += len(starts)
+            cursor = conn.execute(sql, {"deck": deck_id, "pos": part_of_speech, "low": low, "starts": json.dumps(starts)})
+            names = [d[0] for d in cursor.description]
+            for row in sorted(cursor):  # in the order drawn
+                card = dict(zip(names, row))
+                if card["pk"] is None:
+                    return list(found.values())  # none at all
+                if card["pk"] not in exclude:
+                    found[card["pk"]] = self._stored_card(card)
         return list(found.values())

@@ -18,6 +18,7 @@ from ..clock import Clock
 from ..i18n import _
 from ..paths import make_private_folders
 from .errors import (
+    LearnerGoneError,
     _BUSY,
     _LOCKED,
     BUSY_TIMEOUT_MS,
@@ -305,6 +306,11 @@ class StoreBase:
         cursor = self.conn.execute(sql, params)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def _require_learner(self, db: Database, learner_id: int) -> None:
+        """Inside a write: raise LearnerGoneError when the profile is no longer in the file."""
+        if db.conn.execute("SELECT 1 FROM learners WHERE id = ?", [learner_id]).fetchone() is None:
+            raise LearnerGoneError(learner_id)
 
     @contextmanager
     def _begin_immediate(self) -> Iterator[sqlite3.Connection]:

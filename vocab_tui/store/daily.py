@@ -73,13 +73,15 @@ class DailyMixin(StoreBase):
         return self._study_days(self.conn)
 
     def _study_days(self, db: Database | sqlite3.Connection) -> StudyDays | None:
-        """The way of counting days, read once per Store: once set, it changes only through
-        `use_study_days` (which forgets what was read; no product path replaces a rule already set)."""
+        """The way of counting days, read once per Store. It changes only through `use_study_days`
+        (`vocab-tui study-days --zone`), perhaps in another process: every answer checks, in a statement it
+        makes anyway, that the rule kept in `meta` is still the one read, and reads it again if not."""
         known = getattr(self, "_counted_days", None)
         if known is not None:
             return known
         row = db.execute("SELECT value FROM meta WHERE key = ?", [STUDY_DAYS_KEY]).fetchone()
         self._counted_days = StudyDays.from_key(row[0]) if row else None
+        self._counted_days_key = row[0] if row else None
         return self._counted_days
 
     def use_study_days(self, days: StudyDays, *, replace: bool = True) -> bool:
@@ -172,10 +174,17 @@ class DailyMixin(StoreBase):
                 [card_pk, learner_id, review_id]).fetchone()[0]
             kept = previous is None or way.number(from_ms(previous)) < day
         key = {"learner": learner_id, "day": day}
-        deck, later = db.execute(  # the card's deck, and whether a later day of the learner is counted already
-            "SELECT deck_id, EXISTS (SELECT 1 FROM daily_activity WHERE learner_id = :learner "
-            f"AND deck_id = '{ALL_DECKS}' AND day > :day) FROM cards WHERE pk = :card", {**key, "card": card_pk}
+        deck, later, rule = db.execute(  # the card's deck, whether a later day of the learner is counted already,
+            "SELECT deck_id, EXISTS (SELECT 1 FROM daily_activity WHERE learner_id = :learner "  # and the rule
+            f"AND deck_id = '{ALL_DECKS}' AND day > :day), (SELECT value FROM meta WHERE key = '{STUDY_DAYS_KEY}') "
+            "FROM cards WHERE pk = :card", {**key, "card": card_pk}
         ).fetchone()
+        if rule != getattr(self, "_counted_days_key", None):  # the days were counted again elsewhere meanwhile
+            self._counted_days = None
+            if self._study_days(db) is not None:
+                self._count_answer(db, review_id, learner_id, card_pk, answered_at, state_before=state_before,
+                                   shown_days=shown_days, rating=rating, duration_ms=duration_ms)
+            return
         counts = {**key, "introduced": int(state_before == _NEW), "ms": duration_ms or 0, "kept": int(kept),
                   "passed": int(kept and rating > 1), "at": to_ms(answered_at)}
         db.execute(_UPSERT, {**counts, "deck": deck})

@@ -83,18 +83,35 @@ def _low_space(folder: Path) -> int | None:
     return free if free < LOW_SPACE_BYTES else None
 
 
-def _foreign(path: Path, reason: str) -> ForeignDatabaseError:
-    return ForeignDatabaseError(
-        _("{path} is not a vocab-tui database ({reason}); it was left unchanged. "
-          "Choose another file with --db").format(path=path, reason=reason)
-    )
+def _foreign(path: Path, reason: str, *, source: bool = False) -> ForeignDatabaseError:
+    """`source`: the file was given to be read (a backup to restore, a copy to merge), not used as the database."""
+    advice = (_("Give a vocab-tui database instead: a backup, or a copy from another terminal") if source
+              else _("Choose another file with --db"))
+    err = ForeignDatabaseError(
+        _("{path} is not a vocab-tui database ({reason}); it was left unchanged.").format(path=path, reason=reason)
+        + " " + advice)
+    err.path, err.detail = path, reason
+    return err
 
 
-def _damaged(path: Path, problem: str) -> DamagedDatabaseError:
-    return DamagedDatabaseError(
-        _("The database {path} is damaged ({problem}); it was left unchanged. "
-          "Restore it from a backup, or choose another file with --db").format(path=path, problem=problem)
-    )
+def _damaged(path: Path, problem: str, *, source: bool = False) -> DamagedDatabaseError:
+    advice = (_("Give another copy: an earlier backup, or a copy from another terminal") if source
+              else _("Restore it from a backup, or choose another file with --db"))
+    err = DamagedDatabaseError(
+        _("The database {path} is damaged ({problem}); it was left unchanged.").format(path=path, problem=problem)
+        + " " + advice)
+    err.path, err.detail = path, problem
+    return err
+
+
+def as_source(err: StoreError, path: Path) -> StoreError:
+    """The same refusal, told of `path`, a file given to be read (restored or merged; the refusal may have
+    been met on a copy of it) rather than opened with --db."""
+    if isinstance(err, ForeignDatabaseError) and hasattr(err, "detail"):
+        return _foreign(path, err.detail, source=True)
+    if isinstance(err, DamagedDatabaseError) and hasattr(err, "detail"):
+        return _damaged(path, err.detail, source=True)
+    return err
 
 
 def _read_only(path: Path) -> ReadOnlyDatabaseError:
@@ -159,6 +176,17 @@ class StaleCardError(StoreError):
     def __init__(self, message: str, current: FSRSCard | None) -> None:
         super().__init__(message)
         self.current = current
+
+
+class LearnerGoneError(StoreError):
+    """The profile a write was for is no longer in the database (removed, or joined with another profile,
+    perhaps on another terminal while this one had it open). Nothing was written."""
+
+    def __init__(self, learner_id: int | None) -> None:
+        super().__init__(_("This profile is no longer in the database: it was removed, or joined with another "
+                           "profile, perhaps on another terminal. Nothing was saved; choose your profile again "
+                           "from the list."))
+        self.learner_id = learner_id
 
 
 class DuplicateNip(StoreError):

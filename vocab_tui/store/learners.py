@@ -174,6 +174,7 @@ class LearnersMixin(StoreBase):
 
     def update_settings(self, learner_id: int, settings: LearnerSettings) -> Learner:
         with self._writing() as db:
+            self._require_learner(db, learner_id)
             db["learners"].update(
                 learner_id,
                 {

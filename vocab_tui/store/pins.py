@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from ..clock import iso, parse_iso
 from ..i18n import _
 from .core import StoreBase
-from .errors import StoreError
+from .errors import LearnerGoneError, StoreError
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -174,7 +174,7 @@ class PinsMixin(StoreBase):
         rows = list(db.query("SELECT role, pin_hash, pin_failures, pin_locked_until FROM learners WHERE id = ?",
                              [learner_id]))
         if not rows:
-            raise StoreError(_("No learner with id {id}").format(id=learner_id))
+            raise LearnerGoneError(learner_id)
         return rows[0]
 
     def _state(self, row: dict) -> PinCheck:

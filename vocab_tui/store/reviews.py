@@ -21,7 +21,7 @@ from ..models import (
     CardFlags,
 )
 from .daily import DailyMixin
-from .errors import StaleCardError, StoreError
+from .errors import LearnerGoneError, StaleCardError, StoreError
 from .schema import REVIEW_ID_RANDOM_BITS, mode_code, mode_name, new_review_id, review_id_bounds
 
 if TYPE_CHECKING:
@@ -45,6 +45,9 @@ class SavedAnswer:
     answer: Answer  # its `before` is the stored state it was applied to
     lapses: int
     rebased: bool = False  # the card had moved on elsewhere; `answer` was worked out again from its state
+
+
+_FOREIGN_KEY_FAILED = 787  # SQLITE_CONSTRAINT_FOREIGNKEY: a row for a learner (or card) that is not there
 
 
 def _identity(card: FSRSCard | None) -> tuple | None:
@@ -166,41 +169,51 @@ class ReviewsMixin(DailyMixin):
         and raised here too, so two screens never lose each other's lapses.
         """
         with self._writing() as db:
-            current, lapses = self._stored_state(db, answer.learner_id, answer.card_pk)
-            rebased = _identity(current) != _identity(answer.before)
-            if rebased:
-                if rebase is None:
-                    raise StaleCardError(
-                        _("This card was studied on another screen after it was shown here; "
-                          "show it again to answer it"),
-                        current,
-                    )
-                answer = rebase(current)
-            # The card was last reviewed when it was answered, the moment the log keeps (`answered_at`), not
-            # when its grades were worked out (as the answer was revealed, often seconds before): otherwise
-            # the state would disagree with its log, and undo or the card's next answer would take it for
-            # progress made on another screen.
-            answer = replace(answer, after=replace(answer.after, last_review=answer.answered_at))
-            lapses += _lapsed(answer.before, answer.rating)
-            after = answer.after
-            db.execute(
-                """
-                INSERT INTO card_states (learner_id, card_pk, state, step, stability, difficulty,
-                    due, last_review, reps, lapses, deck_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, (SELECT deck_id FROM cards WHERE pk = ? AND retired_at IS NULL))
-                ON CONFLICT (learner_id, card_pk) DO UPDATE SET
-                    state = excluded.state, step = excluded.step, stability = excluded.stability,
-                    difficulty = excluded.difficulty, due = excluded.due,
-                    last_review = excluded.last_review, reps = card_states.reps + 1,
-                    lapses = excluded.lapses
-                """,
-                [
-                    answer.learner_id, answer.card_pk, int(after.state), after.step, after.stability,
-                    after.difficulty, iso(after.due),
-                    iso(after.last_review) if after.last_review else None, lapses, answer.card_pk,
-                ],
-            )
-            review_id = self._insert_review(db, answer)
+            try:
+                return self._record_answer(db, answer, rebase)
+            except sqlite3.IntegrityError as err:
+                if getattr(err, "sqlite_errorcode", None) == _FOREIGN_KEY_FAILED:
+                    self._require_learner(db, answer.learner_id)  # the profile was removed meanwhile: say so
+                raise
+
+    def _record_answer(
+        self, db: Database, answer: Answer, rebase: Callable[[FSRSCard | None], Answer] | None
+    ) -> SavedAnswer:
+        current, lapses = self._stored_state(db, answer.learner_id, answer.card_pk)
+        rebased = _identity(current) != _identity(answer.before)
+        if rebased:
+            if rebase is None:
+                raise StaleCardError(
+                    _("This card was studied on another screen after it was shown here; "
+                      "show it again to answer it"),
+                    current,
+                )
+            answer = rebase(current)
+        # The card was last reviewed when it was answered, the moment the log keeps (`answered_at`), not
+        # when its grades were worked out (as the answer was revealed, often seconds before): otherwise
+        # the state would disagree with its log, and undo or the card's next answer would take it for
+        # progress made on another screen.
+        answer = replace(answer, after=replace(answer.after, last_review=answer.answered_at))
+        lapses += _lapsed(answer.before, answer.rating)
+        after = answer.after
+        db.execute(
+            """
+            INSERT INTO card_states (learner_id, card_pk, state, step, stability, difficulty,
+                due, last_review, reps, lapses, deck_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, (SELECT deck_id FROM cards WHERE pk = ? AND retired_at IS NULL))
+            ON CONFLICT (learner_id, card_pk) DO UPDATE SET
+                state = excluded.state, step = excluded.step, stability = excluded.stability,
+                difficulty = excluded.difficulty, due = excluded.due,
+                last_review = excluded.last_review, reps = card_states.reps + 1,
+                lapses = excluded.lapses
+            """,
+            [
+                answer.learner_id, answer.card_pk, int(after.state), after.step, after.stability,
+                after.difficulty, iso(after.due),
+                iso(after.last_review) if after.last_review else None, lapses, answer.card_pk,
+            ],
+        )
+        review_id = self._insert_review(db, answer)
         return SavedAnswer(review_id, answer, lapses, rebased)
 
     def _insert_review(self, db: Database, answer: Answer) -> int:
@@ -279,6 +292,8 @@ class ReviewsMixin(DailyMixin):
         with self._writing() as db:
             rows = list(db.query("SELECT * FROM reviews WHERE id = ?", [review_id]))
             if not rows:
+                if db.execute("SELECT 1 FROM erased_reviews WHERE id = ?", [review_id]).fetchone():
+                    raise LearnerGoneError(None)  # erased with its profile, on another terminal
                 raise StoreError(_("That answer was already taken back"))
             review = rows[0]
             learner_id, card_pk = review["learner_id"], review["card_pk"]
@@ -312,6 +327,7 @@ class ReviewsMixin(DailyMixin):
 
     def set_suspended(self, learner_id: int, card_pk: int, suspended: bool) -> None:
         with self._writing() as db:
+            self._require_learner(db, learner_id)
             db.execute(
                 "INSERT INTO card_flags (learner_id, card_pk, suspended) VALUES (?, ?, ?) "
                 "ON CONFLICT (learner_id, card_pk) DO UPDATE SET suspended = excluded.suspended",
@@ -320,6 +336,7 @@ class ReviewsMixin(DailyMixin):
 
     def bury(self, learner_id: int, card_pk: int, until: datetime) -> None:
         with self._writing() as db:
+            self._require_learner(db, learner_id)
             db.execute(
                 "INSERT INTO card_flags (learner_id, card_pk, buried_until) VALUES (?, ?, ?) "
                 "ON CONFLICT (learner_id, card_pk) DO UPDATE SET buried_until = excluded.buried_until",
@@ -341,6 +358,7 @@ class ReviewsMixin(DailyMixin):
     def restore_card_flags(self, learner_id: int, card_pk: int, flags: CardFlags | None) -> None:
         """Set the learner's flags on a card back to `flags` (None: as if it was never put away)."""
         with self._writing() as db:
+            self._require_learner(db, learner_id)
             if flags is None:
                 db.execute("DELETE FROM card_flags WHERE learner_id = ? AND card_pk = ?", [learner_id, card_pk])
                 return

@@ -20,7 +20,7 @@ from ..config import Config
 from ..i18n import LANGUAGE_NAMES, N_, _, current_language, ngettext, set_language
 from ..models import Learner
 from ..scheduling import SchedulerSettings
-from ..store import StoreError
+from ..store import LearnerGoneError, StoreError
 from ..text import visible
 from .keys import binding_ids, keymap_ids, localize_bindings, set_keymap
 from .safe import Option, command, markup, plain
@@ -283,6 +283,12 @@ class VocabApp(App[None]):
         self.use_theme(names[(names.index(self.theme_name) + 1) % len(names)])
         self.notify(_("Theme: {name}").format(name=_(THEMES[self.theme_name][1])), timeout=4)
 
+    def profile_gone(self, err: LearnerGoneError) -> None:
+        """The chosen profile was removed or joined with another elsewhere: say so and go back to the list."""
+        self.notify(str(err), title=_("Profile not found"), severity="error", timeout=20)
+        self.last_session = None
+        self.action_switch_profile()
+
     def action_switch_profile(self) -> None:
         from .screens.profile import ProfileScreen
 
@@ -352,6 +358,9 @@ class VocabApp(App[None]):
         message = undo_message(session)
         try:
             session.undo()
+        except LearnerGoneError as err:
+            self.profile_gone(err)
+            return None
         except StoreError as err:
             self.notify(str(err), title=_("Could not undo"), severity="error", markup=False)
             return None

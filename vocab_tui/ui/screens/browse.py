@@ -11,7 +11,7 @@ from textual.widgets import Footer
 from ...clock import from_ms
 from ...i18n import N_, _
 from ...scheduling import format_interval
-from ...store import StoreError
+from ...store import LearnerGoneError, StoreError
 from ..safe import DataTable, Input, Static, markup, plain
 from .base import VocabScreen
 from .drill import GRADE_NAMES
@@ -117,6 +117,9 @@ class BrowseScreen(VocabScreen):
         suspended = not app.store.is_suspended(app.learner.id, pk)
         try:
             app.store.set_suspended(app.learner.id, pk, suspended)
+        except LearnerGoneError as err:
+            app.profile_gone(err)
+            return
         except StoreError as err:
             self.notify(str(err), severity="error", markup=False)
             return

@@ -18,7 +18,7 @@ from textual.widgets import Footer, ProgressBar
 from ...i18n import N_, _, ngettext
 from ...modes import SELF_GRADED, Mode, TypedResult
 from ...scheduling import RATINGS, format_interval
-from ...store import StoreError
+from ...store import LearnerGoneError, StoreError
 from ...study import Answered, StudyCard, StudySession
 from ..safe import Input, Label, Static, markup, plain
 from .base import VocabModal, VocabScreen
@@ -399,6 +399,9 @@ class DrillScreen(VocabScreen):
         assert self.session is not None
         try:
             answered = self.session.answer(rating)
+        except LearnerGoneError as err:
+            self.vocab.profile_gone(err)
+            return None
         except StoreError as err:
             self.notify(str(err) + " " + _("Your answer was not saved; try again."),
                         title=_("Could not save"), severity="error", timeout=20)
@@ -437,6 +440,9 @@ class DrillScreen(VocabScreen):
         message = undo_message(self.session)
         try:
             restored = self.session.undo()
+        except LearnerGoneError as err:
+            self.vocab.profile_gone(err)
+            return
         except StoreError as err:
             self.refresh_bindings()  # a refused undo may leave nothing more to take back
             self.notify(str(err), severity="error", markup=False)
@@ -468,6 +474,9 @@ class DrillScreen(VocabScreen):
                     session.bury_last()
             else:
                 nxt = session.suspend_current() if suspend else session.bury_current()
+        except LearnerGoneError as err:
+            self.vocab.profile_gone(err)
+            return
         except StoreError as err:  # not saved: the card stays where it was
             self.notify(str(err), severity="error", markup=False)
             return

@@ -11,7 +11,7 @@ from textual.widgets import Footer
 from ...i18n import N_, _
 from ...models import Learner, LearnerSettings
 from ...modes import MODE_LABELS, Mode
-from ...store import StoreError
+from ...store import LearnerGoneError, StoreError
 from ..safe import Input, Label, Select, Static
 from .base import VocabScreen
 
@@ -97,6 +97,9 @@ class SettingsScreen(VocabScreen):
             return
         try:
             app.learner = app.store.update_settings(app.learner.id, settings)
+        except LearnerGoneError as err:
+            app.profile_gone(err)
+            return
         except StoreError as err:
             self.query_one("#settings-error", Static).update("✗ " + str(err))
             return

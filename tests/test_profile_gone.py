@@ -1,0 +1,88 @@
+"""A profile removed (or joined with another) on another terminal while it is open here: every write for it
+says so in plain words and writes nothing; the app goes back to the profile list."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from fsrs import Rating
+
+from vocab_tui.models import LearnerSettings
+from vocab_tui.store import LearnerGoneError, Store
+from vocab_tui.study import StudySession
+from vocab_tui.ui.app import VocabApp
+from vocab_tui.ui.screens.drill import DrillScreen
+from vocab_tui.ui.screens.profile import ProfileScreen
+
+from .conftest import NO_FUZZ
+
+
+def _studied(workspace, clock):
+    store = workspace.store
+    learner = store.add_learner("Rina", "Diskominfo")
+    session = StudySession(store, learner, workspace.deck_ids, clock, NO_FUZZ, mode="recognition")
+    session.next_card()
+    session.answer(Rating.Good)
+    session.next_card()
+    session.outcomes()
+    return learner, session
+
+
+def _counts(store: Store) -> tuple:
+    return tuple(store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                 for t in ("reviews", "card_states", "card_flags", "daily_activity", "learners"))
+
+
+@pytest.mark.parametrize("write", ["answer", "undo", "bury", "suspend", "settings", "pin"])
+def test_every_write_for_a_profile_erased_elsewhere_says_so(workspace, clock, db_path, write):
+    learner, session = _studied(workspace, clock)
+    other = Store(db_path, clock)  # another terminal
+    other.erase_learner(learner.id)
+    other.close()
+    store = workspace.store
+    before = _counts(store)
+    action = {
+        "answer": lambda: session.answer(Rating.Good),
+        "undo": session.undo,
+        "bury": session.bury_current,
+        "suspend": session.suspend_current,
+        "settings": lambda: store.update_settings(learner.id, LearnerSettings(new_per_day=5)),
+        "pin": lambda: store.set_pin(learner.id, "2468"),
+    }[write]
+    with pytest.raises(LearnerGoneError, match="no longer in the database.*choose your profile again"):
+        action()
+    assert _counts(store) == before
+
+
+def test_an_answer_for_a_profile_joined_into_another_is_not_saved_under_the_old_one(workspace, clock, db_path):
+    learner, session = _studied(workspace, clock)
+    keep = workspace.store.add_learner("Rina Wati", "Diskominfo")
+    other = Store(db_path, clock)
+    other.merge_learners(keep.id, learner.id)
+    other.close()
+    with pytest.raises(LearnerGoneError):
+        session.answer(Rating.Good)
+
+
+async def test_the_drill_goes_back_to_the_profile_list_when_the_profile_is_gone(workspace, clock, db_path):
+    store = workspace.store
+    store.add_learner("Agus", "Bappeda")
+    learner = store.add_learner("Rina", "Diskominfo")
+    store.update_settings(learner.id, LearnerSettings(default_mode="recognition"))
+    app = VocabApp(workspace, NO_FUZZ, rng=random.Random(3))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "down", "enter", "enter")
+        assert isinstance(app.screen, DrillScreen)
+        assert app.learner.id == learner.id
+        other = Store(db_path, clock)
+        other.erase_learner(learner.id)
+        other.close()
+        await pilot.press("space", "3")
+        await pilot.pause()
+        assert isinstance(app.screen, ProfileScreen)
+        assert app.learner is None
+        told = [n.message for n in app._notifications]
+        assert any("no longer in the database" in m for m in told), told
+        assert not any("try again" in m for m in told), told
+    assert store.db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
