@@ -207,7 +207,7 @@ def test_compare_anki_runs():
                    "first screen, whole process", "peak memory on the first screen", "`vocab-tui --help`",
                    "`vocab-tui decks list`"):
         assert any(name.startswith(figure) for name in names), (figure, out.stdout)
-    assert len(rows) == 13, out.stdout
+    assert len(rows) == 14, out.stdout
 
 
 def test_compare_anki_refuses_too_few_cards():
