@@ -5,6 +5,7 @@ Source strings are English; catalogs live in ``vocab_tui/locale/<lang>/LC_MESSAG
 
 from __future__ import annotations
 
+import bisect
 import gettext as _gettext
 import os
 import struct
@@ -41,24 +42,25 @@ def _neutral(locale_name: str) -> bool:
 
 
 class _Catalog(_gettext.NullTranslations):
-    """A compiled catalog (.mo) read on demand: a message is found by binary search of the file's table
-    of source strings, which the catalog compiler (pybabel) writes sorted.
+    """A compiled catalog (.mo) read on demand: a message is found by bisecting the file's table of source
+    strings, which the catalog compiler (pybabel) writes sorted, and only the translations shown are decoded.
 
     Loading the stdlib's GNUTranslations decodes all ~800 messages (about 5 ms, on every start, for
-    `--help` as for the first screen); a start shows a few dozen. Lookups give what GNUTranslations
-    gives (tests/test_i18n.py compares every message); a message not in the file comes back as it is.
+    `--help` as for the first screen); a start shows a few dozen to a few hundred. Lookups give what
+    GNUTranslations gives (tests/test_i18n.py compares every message); a message not in the file comes
+    back as it is.
     """
 
     def __init__(self, path: Path) -> None:
         super().__init__()
         self._data = data = path.read_bytes()
-        magic = struct.unpack_from("<I", data)[0]
-        order = "<" if magic == _gettext.GNUTranslations.LE_MAGIC else ">"
+        order = "<" if data[:4] == struct.pack("<I", _gettext.GNUTranslations.LE_MAGIC) else ">"
         if struct.unpack_from(order + "I", data)[0] != _gettext.GNUTranslations.LE_MAGIC:
             raise OSError(f"{path} is not a compiled message catalog")
-        self._count, originals, translations = struct.unpack_from(order + "3I", data, 8)
+        count, originals, self._translations = struct.unpack_from(order + "3I", data, 8)
         self._entry = struct.Struct(order + "2I")
-        self._originals, self._translations = originals, translations
+        self._keys = [data[offset:offset + length]
+                      for length, offset in self._entry.iter_unpack(data[originals:originals + 8 * count])]
         header = self._lookup(b"") or b""
         info = dict(line.split(b":", 1) for line in header.splitlines() if b":" in line)
         content = info.get(b"Content-Type", b"").decode("ascii", "replace")
@@ -66,22 +68,13 @@ class _Catalog(_gettext.NullTranslations):
         plural = info.get(b"Plural-Forms", b"").decode("ascii").split("plural=")
         self._plural = _gettext.c2py(plural[1].strip().rstrip(";")) if len(plural) > 1 else (lambda n: int(n != 1))
 
-    def _text(self, table: int, index: int) -> bytes:
-        length, offset = self._entry.unpack_from(self._data, table + 8 * index)
-        return self._data[offset:offset + length]
-
     def _lookup(self, key: bytes) -> bytes | None:
-        low, high = 0, self._count
-        while low < high:
-            middle = (low + high) // 2
-            found = self._text(self._originals, middle)
-            if found == key:
-                return self._text(self._translations, middle)
-            if found < key:
-                low = middle + 1
-            else:
-                high = middle
-        return None
+        """The translation of the source string `key` (bytes as in the file), None when it is not there."""
+        index = bisect.bisect_left(self._keys, key)
+        if index == len(self._keys) or self._keys[index] != key:
+            return None
+        length, offset = self._entry.unpack_from(self._data, self._translations + 8 * index)
+        return self._data[offset:offset + length]
 
     def gettext(self, message: str) -> str:
         found = self._lookup(message.encode(self._charset))
