@@ -6,12 +6,16 @@ The whole-process time of this script is the time a member of staff waits for th
 Only the exit is added: the app, its database and decks are the real ones.
 """
 
-import os
-import sys
-from pathlib import Path
+import gc
 
-from vocab_tui.ui import app as ui_app
-from vocab_tui.ui.screens.profile import ProfileScreen
+gc.disable()  # as the `vocab-tui` command's entry point does (`vocab_tui.__main__.run`)
+
+import os  # noqa: E402  (after the line above, as in the entry point)
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from vocab_tui.ui import app as ui_app  # noqa: E402
+from vocab_tui.ui.screens.profile import ProfileScreen  # noqa: E402
 
 
 class FirstScreenApp(ui_app.VocabApp):
@@ -49,6 +53,8 @@ def report_peak() -> None:
 if __name__ == "__main__":
     from vocab_tui.cli import main
 
+    gc.freeze()  # as the entry point does once the command line is imported
+    gc.enable()
     try:
         main(sys.argv[1:])
     finally:

@@ -491,3 +491,31 @@ def test_tables_line_up_names_with_wide_and_combining_characters(tmp_path: Path)
     starts = {cell_len(line[:line.index(unit)]) for line in lines
               for unit in ("Diskominfo", "Bappeda", "Dinas Kesehatan") if unit in line}
     assert len(starts) == 1, out.output  # the unit column begins at the same terminal column on every row
+
+
+def test_decks_list_reads_unchanged_decks_from_the_database_and_parses_a_changed_one(tmp_path: Path) -> None:
+    from vocab_tui.clock import SystemClock
+    from vocab_tui.workspace import open_workspace
+
+    from .helpers import write_deck
+
+    folder = tmp_path / "decks"
+    for deck_id, n in (("alpha", 3), ("beta", 4), ("gamma", 5)):
+        write_deck(folder, deck_id, n, title=f"{deck_id.title()} deck")
+    db = tmp_path / "v.db"
+    open_workspace(db, [folder], SystemClock()).store.close()  # every file stored as it is
+
+    def listed() -> list[list[str]]:
+        result = invoke(["decks", "list", "--db", str(db), "--decks", str(folder)])
+        assert_clean_exit(result, 0)
+        return [line.split()[:3] for line in result.stdout.splitlines()[1:] if "deck" in line and "/" in line
+                and (folder.name in line)]
+
+    assert [row for row in listed() if row[0] in ("alpha", "beta", "gamma")] == [
+        ["alpha", "Alpha", "deck"], ["beta", "Beta", "deck"], ["gamma", "Gamma", "deck"]]
+    write_deck(folder, "beta", 7, title="Beta again")  # changed after the sync: parsed, in file order
+    result = invoke(["decks", "list", "--db", str(db), "--decks", str(folder)])
+    assert_clean_exit(result, 0)
+    rows = [line.split() for line in result.stdout.splitlines() if str(folder) in line]
+    assert [(r[0], r[-2]) for r in rows] == [("alpha", "3"), ("beta", "7"), ("gamma", "5")], result.stdout
+    assert "Beta again" in result.stdout

@@ -52,11 +52,15 @@ NOT_FOR_HELP = (
     "genanki", "textual_serve", "aiohttp",
 )
 NOT_FOR_DECKS_LIST = ("yaml", "sqlite_utils", "fsrs", "textual", "rapidfuzz", "vocab_tui.study", "vocab_tui.modes",
+                      "vocab_tui.decks", "vocab_tui.models", "vocab_tui.store.cards", "zoneinfo",
                       "vocab_tui.scheduling", "vocab_tui.store.database", "vocab_tui.store.reviews",
                       "vocab_tui.store.learners", "vocab_tui.commands", "importlib.resources", "tomllib", "openpyxl",
                       "xlsxwriter", "genanki", "textual_serve")
 
-_REPORT = "import sys\nprint('LOADED ' + ','.join(m for m in {names!r} if m in sys.modules))\n"
+# Modules the interpreter itself loaded before the code ran (a site .pth file may import certifi, which
+# imports importlib.resources) are not the code's doing: only what the code loaded counts.
+_BASELINE = "import sys\n_before = set(sys.modules)\n"
+_REPORT = "print('LOADED ' + ','.join(m for m in {names!r} if m in sys.modules and m not in _before))\n"
 
 
 def _loaded(code: str, names: tuple[str, ...], tmp_path, db=None) -> list[str]:
@@ -68,7 +72,7 @@ def _loaded(code: str, names: tuple[str, ...], tmp_path, db=None) -> list[str]:
                VOCAB_TUI_LANG="en")
     if db is not None:
         env["VOCAB_TUI_DB"] = str(db)
-    out = subprocess.run([sys.executable, "-c", code + _REPORT.format(names=names)], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-c", _BASELINE + code + _REPORT.format(names=names)], capture_output=True, text=True,
                          cwd=REPO, env=env, timeout=120)
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
     line = next(line for line in out.stdout.splitlines() if line.startswith("LOADED "))

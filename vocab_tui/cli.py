@@ -29,7 +29,6 @@ from .text import visible
 if TYPE_CHECKING:
     from .crash import Crash
     from .decks import LoadResult
-    from .models import DeckInfo
     from .store import Store
 
 
@@ -251,15 +250,17 @@ def build_cli(config: Config | None = None) -> click.Group:
     def decks_list(ctx: click.Context, db: Path | None, deck_dirs: tuple[Path, ...], lang: str | None) -> None:
         obj = command_settings(ctx, db, deck_dirs, lang)
         result, stored = _load_known(obj)
-        rows = [(d.id, d.title, str(len(d.cards)), str(d.path)) for d in result.decks]
-        rows += [(i.id, i.title, str(i.card_count), path) for i, path in stored]
-        order = {deck_id: n for n, deck_id in enumerate(result.deck_ids)}
-        rows.sort(key=lambda row: order.get(row[0], len(order)))
+        rows = [(deck_id, title, str(cards), file) for deck_id, title, cards, file in stored]
+        if result is not None:  # some files were parsed: in file order with the others
+            rows += [(d.id, d.title, str(len(d.cards)), str(d.path)) for d in result.decks]
+            order = {deck_id: n for n, deck_id in enumerate(result.deck_ids)}
+            rows.sort(key=lambda row: order.get(row[0], len(order)))
         print_table([_("ID"), _("TITLE"), _("CARDS"), _("FILE")], rows)
         total = sum(int(row[2]) for row in rows)
         echo(ngettext("{n} deck", "{n} decks", len(rows)).format(n=len(rows))
               + ", " + ngettext("{n} card", "{n} cards", total).format(n=total))
-        report_skipped(result.problems)
+        if result is not None:
+            report_skipped(result.problems)
 
     @main.group(cls=_BuiltInGroup, help=_("Learner profiles: add, import, list, edit, merge and remove."))
     def learners() -> None:
@@ -272,34 +273,40 @@ def build_cli(config: Config | None = None) -> click.Group:
     return main
 
 
-def _load_known(obj: dict[str, Any]) -> tuple[LoadResult, list[tuple[DeckInfo, str]]]:
+def _load_known(obj: dict[str, Any]) -> tuple[LoadResult | None, list[tuple[str, str, int, str]]]:
     """Load the decks, parsing only files the database (when it exists) does not hold with the same content.
 
-    Returns the load result (its `decks` are the files parsed) and, for each unchanged file, the
-    stored deck (title, active card count) with its path. The file is opened with every check, but
-    only its deck queries are loaded (`DeckShelf`).
+    Returns the load result (its `decks` are the files parsed; None when every file is held unchanged,
+    and then nothing is parsed, nor the deck module loaded) and, for each unchanged file, the stored deck
+    as (id, title, active card count, file). The database is opened with every check, but only for its
+    deck queries (`DeckShelf`).
     """
+    from .deck_files import all_known
     from .store import DeckShelf
 
-    path = db_path(obj)
+    path, dirs = db_path(obj), all_deck_dirs(obj)
     if not path.is_file():
-        return load_decks(all_deck_dirs(obj)), []
+        return load_decks(dirs), []
     try:
-        store = DeckShelf(path, command_clock(obj))
+        shelf = DeckShelf(path)
     except StoreError:  # not usable here: every file is parsed, as without a database
-        return load_decks(all_deck_dirs(obj)), []
+        return load_decks(dirs), []
     try:
-        with store.explained():
-            known = store.deck_sources()
-            result = load_decks(all_deck_dirs(obj), known=known)
+        with shelf.explained():
+            known = shelf.deck_sources()
+            files = all_known(dirs, known)
+            if files is not None:
+                rows = {row["id"]: row for row in shelf.deck_rows([deck_id for deck_id, _file in files])}
+                return None, [(d, rows[d]["title"], rows[d]["n"], file) for d, file in files if d in rows]
+            result = load_decks(dirs, known=known)
             parsed = {d.id for d in result.decks}
-            infos = {i.id: i for i in store.decks([d for d in result.deck_ids if d not in parsed])}
+            rows = {row["id"]: row for row in shelf.deck_rows([d for d in result.deck_ids if d not in parsed])}
     except StoreError:
-        store.close()
-        return load_decks(all_deck_dirs(obj)), []
-    store.close()
+        return load_decks(dirs), []
+    finally:
+        shelf.close()
     paths = {deck_id: source for source, (_hash, deck_id) in known.items()}
-    return result, [(infos[d], paths[d]) for d in result.deck_ids if d in infos]
+    return result, [(d, rows[d]["title"], rows[d]["n"], paths[d]) for d in result.deck_ids if d in rows]
 
 
 def all_deck_dirs(obj: dict[str, Any]) -> list[Path]:
@@ -327,19 +334,25 @@ def _cells(text: str) -> int:
 def _run_app(obj: dict[str, Any]) -> None:
     from .workspace import open_workspace
 
-    clock = command_clock(obj)
+    # Start-up makes many long-lived objects (modules, classes, widgets) and almost no garbage, yet the
+    # cyclic collector would walk them all several times over; it is held off until the first screen is
+    # drawn (VocabApp turns it back on then), about 35 ms sooner on the profile list.
+    gc.disable()
     try:
-        workspace = open_workspace(db_path(obj), all_deck_dirs(obj), clock)
-    except StoreError as err:
-        fail(str(err))
-    from .ui.app import VocabApp  # deferred: commands that print need no Textual
+        clock = command_clock(obj)
+        try:
+            workspace = open_workspace(db_path(obj), all_deck_dirs(obj), clock)
+        except StoreError as err:
+            fail(str(err))
+        from .ui.app import VocabApp  # deferred: commands that print need no Textual
 
-    app = VocabApp(workspace, config=obj.get("config"))
-    # What start-up made (modules, classes, the store, the app) lives as long as the app: out of the
-    # collector's reach, each collection while the first screen is built, and the last one at exit,
-    # no longer walks it (about 25 ms before the first screen, 70 ms at exit, on the profile list).
-    gc.freeze()
-    app.run()
+        app = VocabApp(workspace, config=obj.get("config"))
+        # What start-up made lives as long as the app: out of the collector's reach, the collections
+        # after the first screen, and the last one at exit, no longer walk it (about 70 ms at exit).
+        gc.freeze()
+        app.run()
+    finally:
+        gc.enable()
     if app.crash is not None:  # the app wrote the report; the terminal is back to normal now
         _crashed(app.crash)
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import os
 import re
-import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .deck_files import MAX_DECK_BYTES, content_hash, deck_files, read_bytes, too_big  # noqa: F401  (callers)
 from .i18n import N_, _, ngettext
 from .paths import bundled_decks_dir  # noqa: F401  (where it always was, for callers)
 from .text import control_characters, describe_character, visible
@@ -85,7 +84,6 @@ MULTILINE_KEYS = ("description", "definition", "example", "example_translation",
 # room for ~9,000 cards (more than anyone learns from one deck), bounds the time to check a file
 # (a full 1 MiB deck took ~4 s on a busy 2-core machine, linear in size) and keeps a wrong file
 # (a video, a database dump) from being read into memory at all.
-MAX_DECK_BYTES = 1024 * 1024
 # A deck nests four levels (file -> cards -> card -> tags); anything much deeper is not a deck.
 MAX_DEPTH = 10
 _STR = "tag:yaml.org,2002:str"
@@ -144,7 +142,7 @@ class Deck:
         says nothing either way (False).
         """
         raw, _problem = read_deck_file(self.path)
-        return raw is not None and hashlib.sha256(raw).hexdigest() != self.content_hash
+        return raw is not None and content_hash(raw) != self.content_hash
 
 
 ERROR = "error"  # the app skips the file
@@ -211,88 +209,10 @@ def slugify(text: str) -> str:
     return slug or hashlib.sha1(text.encode()).hexdigest()[:10]
 
 
-def deck_files(paths: list[Path]) -> list[Path]:
-    """Expand folders into their *.yaml / *.yml entries, in name order.
-
-    Entries are listed, not opened: `read_deck_file` decides whether each one can be read
-    (a named pipe called `x.yaml` is reported and skipped there, never waited on).
-    """
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")))
-        else:
-            files.append(path)
-    return files
-
-
-def _file_kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return _("a folder")
-    if stat.S_ISFIFO(mode):
-        return _("a named pipe")
-    if stat.S_ISSOCK(mode):
-        return _("a socket")
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return _("a device")
-    return _("a special file")
-
-
-def _too_big(size: int | None) -> str:
-    if size is None:
-        return _("the file is too big: more than {limit} bytes, and a deck file may be at most {limit} bytes "
-                 "(1 MiB); split it into smaller decks").format(limit=MAX_DECK_BYTES)
-    return _("the file is too big: {size} bytes, and a deck file may be at most {limit} bytes (1 MiB); "
-             "split it into smaller decks").format(size=size, limit=MAX_DECK_BYTES)
-
-
 def read_deck_file(path: Path) -> tuple[bytes | None, Problem | None]:
-    """The bytes of a deck file, or the problem that stops it being read.
-
-    Only regular files are read (a named pipe, socket or device, or a link to one, would block
-    or never end), and at most MAX_DECK_BYTES of them, so a wrong file costs bounded time and memory.
-    """
-
-    def problem(message: str, code: str = "special-file") -> tuple[None, Problem]:
-        return None, Problem(str(path), 1, 1, message, code=code)
-
-    def unreadable(err: OSError) -> tuple[None, Problem]:
-        return problem(_("cannot read the file: {reason}").format(reason=err.strerror or err), "unreadable")
-
-    try:
-        info = os.stat(path)  # follows links; never opens, so a named pipe cannot block here
-    except OSError as err:
-        return unreadable(err)
-    if not stat.S_ISREG(info.st_mode):
-        return problem(_("not a regular file ({kind}); skipped").format(kind=_file_kind(info.st_mode)))
-    if info.st_size > MAX_DECK_BYTES:
-        return problem(_too_big(info.st_size), "file-too-big")
-    try:
-        # O_NONBLOCK: if the file was swapped for a named pipe since the stat, opening it
-        # returns at once instead of waiting for a writer; fstat below then refuses it.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError as err:
-        return unreadable(err)
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return problem(_("not a regular file ({kind}); skipped").format(kind=_file_kind(info.st_mode)))
-        chunks: list[bytes] = []
-        remaining = MAX_DECK_BYTES + 1
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 16))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-    except OSError as err:
-        return unreadable(err)
-    finally:
-        os.close(fd)
-    raw = b"".join(chunks)
-    if len(raw) > MAX_DECK_BYTES:
-        return problem(_too_big(None), "file-too-big")
-    return raw, None
+    """The bytes of a deck file, or the problem that stops it being read (see `deck_files.read_bytes`)."""
+    raw, problem = read_bytes(path)
+    return (raw, None) if problem is None else (None, Problem(str(path), 1, 1, problem[0], code=problem[1]))
 
 
 def _closest(word: str, choices: tuple[str, ...]) -> list[str]:
@@ -587,7 +507,7 @@ def inspect_deck(path: Path, raw: bytes | None = None) -> DeckCheck:
         if raw is None:
             return DeckCheck(path, None, [problem] if problem else [])
     if len(raw) > MAX_DECK_BYTES:
-        checker.add(None, _too_big(len(raw)), "file-too-big")
+        checker.add(None, too_big(len(raw)), "file-too-big")
         return failed()
     text = _decode(path, raw, checker)
     if text is None:
@@ -648,7 +568,7 @@ def inspect_deck(path: Path, raw: bytes | None = None) -> DeckCheck:
         tags=tuple(header.get("tags") or ()),  # type: ignore[arg-type]
         cards=tuple(cards),
         path=path,
-        content_hash=hashlib.sha256(raw).hexdigest(),
+        content_hash=content_hash(raw),
     )
     return found
 
@@ -964,7 +884,7 @@ def load_decks(paths: list[Path], known: dict[str, tuple[str, str]] | None = Non
             if problem is not None:
                 result.problems.append(problem)
             continue
-        digest = hashlib.sha256(raw).hexdigest()
+        digest = content_hash(raw)
         stored = known.get(str(path))
         if stored is not None and stored[0] == digest:
             deck_id, deck = stored[1], None

@@ -13,17 +13,12 @@ from ..models import (
     DeckInfo,
     StoredCard,
 )
-from .core import StoreBase
+from .shelf import ShelfMixin
 from .errors import StoreError
 
 
-class DecksMixin(StoreBase):
+class DecksMixin(ShelfMixin):
     # -- decks ------------------------------------------------------------------------------
-
-    def deck_sources(self) -> dict[str, tuple[str, str]]:
-        """For each stored deck's file: (content hash, deck id)."""
-        return {row["source"]: (row["content_hash"], row["id"])
-                for row in self._rows("SELECT id, source, content_hash FROM decks")}
 
     def deck_hashes(self) -> dict[str, str]:
         return {row[0]: row[1] for row in self.conn.execute("SELECT id, content_hash FROM decks")}
@@ -161,17 +156,7 @@ class DecksMixin(StoreBase):
 
     def decks(self, deck_ids: Iterable[str] | None = None) -> list[DeckInfo]:
         """Stored decks (only `deck_ids`, in that order, when given) with their active card counts."""
-        rows = {
-            row["id"]: row
-            for row in self._rows(
-                "SELECT d.id, d.title, d.description, "
-                "coalesce(d.card_count, (SELECT count(*) FROM cards c WHERE c.deck_id = d.id "
-                "AND c.retired_at IS NULL)) AS n "
-                "FROM decks d ORDER BY d.title"
-            )
-        }
-        order = list(rows) if deck_ids is None else [d for d in deck_ids if d in rows]
-        return [DeckInfo(rows[d]["id"], rows[d]["title"], rows[d]["description"] or "", rows[d]["n"]) for d in order]
+        return [DeckInfo(row["id"], row["title"], row["description"] or "", row["n"]) for row in self.deck_rows(deck_ids)]
 
     def card(self, pk: int) -> StoredCard:
         row = self._one("SELECT * FROM cards WHERE pk = ?", [pk])

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import random
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from rich.align import Align
-from textual import events
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
@@ -124,6 +125,11 @@ class VocabApp(App[None]):
         self.last_input = self.clock.now()  # the last key press or mouse action, by the app's clock
         set_keymap(self.config.keys)
         localize_bindings(self)
+
+    @on(events.Ready)
+    def _collect_again(self) -> None:
+        """The first screen is drawn: the cyclic collector, held off during start-up (`cli._run_app`), runs again."""
+        gc.enable()
 
     def on_mount(self) -> None:
         from .screens.profile import ProfileScreen
