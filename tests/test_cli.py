@@ -519,3 +519,26 @@ def test_decks_list_reads_unchanged_decks_from_the_database_and_parses_a_changed
     rows = [line.split() for line in result.stdout.splitlines() if str(folder) in line]
     assert [(r[0], r[-2]) for r in rows] == [("alpha", "3"), ("beta", "7"), ("gamma", "5")], result.stdout
     assert "Beta again" in result.stdout
+
+
+def test_restore_refuses_a_file_it_cannot_use_before_asking(tmp_path: Path) -> None:
+    db = tmp_path / "v.db"
+    assert invoke(["learners", "add", "Budi", "--unit", "Bappeda", "--db", str(db)]).exit_code == 0
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello " * 50)
+    result = invoke(["restore", str(notes), "--db", str(db)], input="y\n")
+    assert result.exit_code == 1
+    assert "Restore?" not in result.output and "not a vocab-tui database" in result.output
+    assert "--db" not in result.stderr
+
+
+@pytest.mark.parametrize(("typed", "erased"), [("ya\n", True), ("Y\n", True), ("tidak\n", False), ("t\n", False),
+                                               ("\n", False), ("mungkin\nyes\n", True)])
+def test_questions_take_yes_and_no_in_indonesian_and_english(tmp_path: Path, typed: str, erased: bool) -> None:
+    db = tmp_path / "v.db"
+    assert invoke(["learners", "add", "Budi", "--unit", "Bappeda", "--db", str(db)]).exit_code == 0
+    result = invoke(["learners", "remove", "1", "--db", str(db)], input=typed)
+    assert result.exit_code == (0 if erased else 1), result.output
+    assert ("Budi" in invoke(["learners", "list", "--db", str(db)]).stdout) is not erased
+    if "mungkin" in typed:
+        assert "Answer y (yes) or n (no)." in result.output

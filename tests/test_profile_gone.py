@@ -86,3 +86,54 @@ async def test_the_drill_goes_back_to_the_profile_list_when_the_profile_is_gone(
         assert any("no longer in the database" in m for m in told), told
         assert not any("try again" in m for m in told), told
     assert store.db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
+
+
+def test_a_removed_profiles_id_is_never_given_to_a_new_profile(workspace, clock, db_path):
+    learner, session = _studied(workspace, clock)
+    assert learner.id == max(x.id for x in workspace.store.learners())  # the highest: SQLite would reuse it
+    other = Store(db_path, clock)
+    other.erase_learner(learner.id)
+    newcomer = other.add_learner("Tono", "Bappeda")
+    other.close()
+    assert newcomer.id != learner.id
+    with pytest.raises(LearnerGoneError):
+        session.answer(Rating.Good)  # the terminal that still shows the removed profile
+    assert workspace.store.reviews(newcomer.id) == []
+
+
+def test_a_joined_profiles_id_is_never_given_again_either(workspace, clock):
+    store = workspace.store
+    keep = store.add_learner("Rina Wati", "Diskominfo")
+    gone = store.add_learner("Rina", "Diskominfo")
+    store.merge_learners(keep.id, gone.id)
+    assert store.add_learner("Tono", "Bappeda").id not in (keep.id, gone.id)
+
+
+def test_undo_after_the_profile_was_joined_elsewhere_leaves_the_joined_answer(workspace, clock, db_path):
+    store = workspace.store
+    keep = store.add_learner("Rina Wati", "Diskominfo")
+    learner, session = _studied(workspace, clock)
+    other = Store(db_path, clock)
+    other.merge_learners(keep.id, learner.id)  # the answer moves to the kept profile
+    other.close()
+    with pytest.raises(LearnerGoneError):
+        session.undo()
+    assert len(store.reviews(keep.id)) == 1
+
+
+async def test_choosing_a_profile_removed_since_the_list_was_shown_says_so(workspace, clock, db_path):
+    store = workspace.store
+    store.add_learner("Agus", "Bappeda")
+    rina = store.add_learner("Rina", "Diskominfo")
+    store.set_pin(rina.id, "2468")
+    app = VocabApp(workspace, NO_FUZZ, rng=random.Random(3))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        other = Store(db_path, clock)
+        other.erase_learner(rina.id)
+        other.close()
+        await pilot.press("down", "down", "enter")  # Rina, still on this terminal's list
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ProfileScreen) and app.learner is None
+        assert any("no longer in the database" in n.message for n in app._notifications)

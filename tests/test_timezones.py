@@ -105,3 +105,36 @@ def test_a_summer_morning_review_counts_for_that_day_in_berlin(workspace):
     assert home_counts(store, learner, ["mini"], clock, SchedulerSettings()).today.reviewed == 1
     clock.current = utc("2026-07-02 02:00")
     assert home_counts(store, learner, ["mini"], clock, SchedulerSettings()).today.reviewed == 0
+
+
+@pytest.mark.parametrize("name", ["Asia", "localtime", "Factory", "posixrules", "right/UTC", "", "  "])
+def test_a_folder_the_machines_own_setting_or_a_leap_second_zone_is_no_office_zone(tmp_path, name):
+    from vocab_tui.clock import zone
+
+    assert zone(name) is None
+    path = tmp_path / "config.toml"
+    path.write_text(f'timezone = "{name}"\n', encoding="utf-8")
+    config = load_config(path)  # a setting that names one is warned about, never a crash
+    assert config.timezone is None and len(config.warnings) == 1
+
+
+def test_a_posix_zone_name_is_the_zone_it_names():
+    from vocab_tui.clock import zone
+
+    assert zone("posix/Asia/Makassar") == ZoneInfo("Asia/Makassar")
+
+
+def test_settings_warnings_are_told_in_the_language_chosen_after_the_file_was_read(tmp_path):
+    from vocab_tui.i18n import set_language
+
+    path = tmp_path / "config.toml"
+    path.write_text('timezone = "Mars/X"\nlanguage = "id"\n', encoding="utf-8")
+    set_language("en")
+    config = load_config(path)  # read before its language is set, as the command line does
+    set_language(config.language)
+    try:
+        shown = "Warning: {message}".format(message=config.warnings[0])
+        assert "harus berupa nama zona waktu" in shown and "'Mars/X'" in shown
+        assert "harus berupa nama zona waktu" in str(config.warnings[0])
+    finally:
+        set_language("en")

@@ -137,3 +137,27 @@ async def test_a_managers_home_footer_is_whole_at_80_columns_with_help_on_it(off
         await open_home(app, pilot, store.learner(a))
         assert {"dashboard", "help"} <= footer_actions(app)
         footer_fits(app)
+
+
+async def test_the_dashboard_range_ends_on_the_offices_day_not_this_terminals(office):  # noqa: F811
+    from datetime import datetime, timezone
+
+    from vocab_tui.clock import FixedClock
+
+    store, _clock, (a, _b, _c) = office
+    office_days = store.study_days()
+    store.db.execute("UPDATE learners SET role = 'manager' WHERE id = ?", [a])
+    store.set_pin(a, "2468")
+    # 22:00 UTC: still the 2nd on a terminal kept on UTC, already the 3rd (05:00) in the office's zone
+    terminal = FixedClock(datetime(2026, 11, 2, 22, 0, tzinfo=timezone.utc), tz=timezone.utc)
+    app = VocabApp(Workspace(store, terminal, ["alpha", "beta"]), NO_FUZZ)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_home(app, pilot, store.learner(a))
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        from vocab_tui.study_days import day_of_number
+
+        office_today = day_of_number(office_days.number(terminal.now()))
+        assert app.screen.query_one("#dash-until", Input).value == office_today.isoformat()
+        assert office_today.isoformat() == "2026-11-03"  # the office (UTC+7) is at 05:00 on the 3rd

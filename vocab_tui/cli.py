@@ -313,6 +313,26 @@ def all_deck_dirs(obj: dict[str, Any]) -> list[Path]:
     return deck_dirs(tuple(obj.get("deck_dirs", ())))
 
 
+_YES = ("y", "ya", "yes")
+_NO = ("n", "t", "tidak", "no", "")
+
+
+def confirm(question: str, *, abort: bool = False) -> bool:
+    """Ask a yes/no question (the answer is no unless one is typed): y, ya or yes; n, t, tidak or no, in any
+    case. Anything else asks again. `abort`: a no stops the command (click.Abort, "Aborted!")."""
+    while True:
+        answer = click.prompt(visible(question) + " " + _("[y/N]"), default="", show_default=False,
+                              prompt_suffix=" ").strip().casefold()
+        if answer in _YES or answer in _NO:
+            break
+        echo(_("Answer y (yes) or n (no)."), err=True)
+    if answer in _YES:
+        return True
+    if abort:
+        raise click.Abort()
+    return False
+
+
 def print_table(headers: list[str], rows: list[tuple[str, ...]]) -> None:
     # escape first, so that the columns line up with what is printed; a line break in a cell
     # would break the table, so it is escaped too

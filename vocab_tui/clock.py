@@ -22,13 +22,26 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
+# Files of a zone folder that are not zones an office can be in: the machine's own setting (which differs
+# from one computer to the next), a placeholder, a rule file, and zones counted with leap seconds.
+_NOT_OFFICE_ZONES = ("localtime", "Factory", "posixrules")
+_NOT_OFFICE_PREFIXES = ("right/",)
+
+
 def zone(name: str) -> ZoneInfo | None:
-    """The IANA time zone called `name` (e.g. Asia/Jakarta), or None when there is no such zone."""
+    """The IANA time zone called `name` (e.g. Asia/Jakarta), or None when there is no such zone.
+
+    "posix/Asia/Jakarta" is Asia/Jakarta; a folder of zones ("Asia"), "localtime", "Factory", "posixrules"
+    and the leap-second "right/..." zones are not zones an office's days can be counted in: None.
+    """
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # here: `--help` needs no time zone rules
 
+    name = name.strip().removeprefix("posix/")
+    if not name or name in _NOT_OFFICE_ZONES or name.startswith(_NOT_OFFICE_PREFIXES):
+        return None
     try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError):  # ValueError: not a zone name at all, e.g. "../x"
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # ValueError: "../x"; OSError: a folder, unreadable
         return None
 
 

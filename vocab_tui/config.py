@@ -19,7 +19,7 @@ from pathlib import Path
 from platformdirs import user_config_path
 
 from .clock import zone
-from .i18n import LANGUAGES, _
+from .i18n import LANGUAGES, N_, Later
 
 THEMES = ("default", "high-contrast", "ansi")
 IDLE_LOCK_MINUTES = 5.0  # default: a shared terminal returns to the profile list after 5 idle minutes
@@ -56,49 +56,37 @@ def load_config(path: Path | None = None) -> Config:
     except FileNotFoundError:
         return Config(path=path)
     except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(_("Cannot read the config file {path}: {reason}").format(path=path, reason=err)) from None
+        raise ConfigError(Later(N_("Cannot read the config file {path}: {reason}"), path=path, reason=err)) from None
     import tomllib  # here: most starts have no config file to parse
 
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError(_("The config file {path} is not valid TOML: {reason}").format(path=path, reason=err)) from None
-    warnings: list[str] = []
+        raise ConfigError(Later(N_("The config file {path} is not valid TOML: {reason}"), path=path, reason=err)) from None
+    warnings: list[str] = []  # Later: translated when shown, once the language is chosen
     language = data.get("language")
     if language is not None and language not in LANGUAGES:
-        warnings.append(
-            _("{path}: 'language' must be one of {choices}, not '{value}'").format(
-                path=path, choices=", ".join(LANGUAGES), value=language
-            )
-        )
+        warnings.append(Later(N_("{path}: 'language' must be one of {choices}, not '{value}'"),
+                              path=path, choices=", ".join(LANGUAGES), value=language))
         language = None
     theme = data.get("theme", "default")
     if theme not in THEMES:
-        warnings.append(
-            _("{path}: 'theme' must be one of {choices}, not '{value}'").format(
-                path=path, choices=", ".join(THEMES), value=theme
-            )
-        )
+        warnings.append(Later(N_("{path}: 'theme' must be one of {choices}, not '{value}'"),
+                              path=path, choices=", ".join(THEMES), value=theme))
         theme = "default"
     keys = data.get("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
-        warnings.append(
-            _("{path}: [keys] must map binding ids to keys, like \"drill.again\" = \"1,j\"").format(path=path)
-        )
+        warnings.append(Later(N_("{path}: [keys] must map binding ids to keys, like \"drill.again\" = \"1,j\""), path=path))
         keys = {}
     timezone = data.get("timezone")
     if timezone is not None and (not isinstance(timezone, str) or zone(timezone) is None):
-        warnings.append(
-            _("{path}: 'timezone' must be a time zone name like Asia/Jakarta (WIB), Asia/Makassar (WITA) "
-              "or Asia/Jayapura (WIT), not '{value}'").format(path=path, value=timezone)
-        )
+        warnings.append(Later(N_("{path}: 'timezone' must be a time zone name like Asia/Jakarta (WIB), "
+                                 "Asia/Makassar (WITA) or Asia/Jayapura (WIT), not '{value}'"), path=path, value=timezone))
         timezone = None
     idle = data.get("idle_lock_minutes", IDLE_LOCK_MINUTES)
     if isinstance(idle, bool) or not isinstance(idle, int | float) or not 0 <= idle <= MAX_IDLE_LOCK_MINUTES:
-        warnings.append(
-            _("{path}: 'idle_lock_minutes' must be a number of minutes from 0 (never lock) to {most}, "
-              "not '{value}'").format(path=path, most=MAX_IDLE_LOCK_MINUTES, value=idle)
-        )
+        warnings.append(Later(N_("{path}: 'idle_lock_minutes' must be a number of minutes from 0 (never lock) to "
+                                 "{most}, not '{value}'"), path=path, most=MAX_IDLE_LOCK_MINUTES, value=idle))
         idle = IDLE_LOCK_MINUTES
     return Config(language=language, theme=theme, keys=dict(keys), timezone=timezone, path=path,
                   warnings=tuple(warnings), idle_lock_minutes=float(idle))

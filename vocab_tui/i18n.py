@@ -64,6 +64,24 @@ def N_(message: str) -> str:
     return message
 
 
+class Later(str):
+    """A message (marked with N_) that is translated when it is shown, not when it is made: the settings
+    file is read, and its warnings made, before the language it names is chosen. As a str it holds the
+    English text (what tests and logs compare); `str()` and formatting into another message translate it.
+    """
+
+    def __new__(cls, message: str, **values: object) -> Later:
+        made = super().__new__(cls, message.format(**values))
+        made.message, made.values = message, values
+        return made
+
+    def __str__(self) -> str:
+        return _(self.message).format(**self.values)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate a message that depends on a count (the count is not substituted)."""
     return _translation.ngettext(singular, plural, n)

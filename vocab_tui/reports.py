@@ -215,6 +215,13 @@ def check_scope(store: Store, scope: ReportScope, deck_ids: Sequence[str]) -> No
             raise ReportError(_("No learner with id {id}; see: vocab-tui learners list").format(id=learner_id)) from None
 
 
+def office_today(store: Store, clock: Clock, day_starts_at: int = 4) -> date:
+    """Today's study day (local date) as the office counts days: in the database's zone and from its hour
+    (`Store.study_days`), whatever the zone of the terminal asking; `clock`'s only when the file has none."""
+    days = store.study_days() or StudyDays(clock.tz, day_starts_at)
+    return study_date(clock.now(), days.tz, days.hour)
+
+
 @contextmanager
 def open_report(store: Store, scope: ReportScope, clock: Clock, day_starts_at: int = 4,
                 deck_ids: Sequence[str] | None = None) -> Iterator[Report]:
@@ -252,5 +259,5 @@ def open_report(store: Store, scope: ReportScope, clock: Clock, day_starts_at: i
 
 __all__ = [
     "DailyRow", "DeckRow", "LearnerDeckRow", "LearnerRow", "Metrics", "Person", "Report", "ReportError",
-    "ReportScope", "UnitRow", "check_scope", "open_report", "parse_day",
+    "ReportScope", "UnitRow", "check_scope", "office_today", "open_report", "parse_day",
 ]

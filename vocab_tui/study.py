@@ -364,7 +364,8 @@ class StudySession:
         pk = step.card.pk
         if step.review_id is not None:
             try:  # the answer and any put-away that came with it are taken back in one transaction
-                self.store.undo_review(step.review_id, step.flags_before if step.flags_changed else KEEP_FLAGS)
+                self.store.undo_review(step.review_id, step.flags_before if step.flags_changed else KEEP_FLAGS,
+                                       learner_id=self.learner.id)
             except StaleCardError:
                 self._undo.pop()
                 raise

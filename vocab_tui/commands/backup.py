@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import command_clock, command_settings, common_options, db_path, echo, fail, open_store
+from ..cli import command_clock, command_settings, common_options, confirm, db_path, echo, fail, open_store
 from ..config import Config
 from ..i18n import _
 from ..store import StoreError
@@ -56,11 +56,15 @@ def register(main: click.Group, config: Config) -> None:
         try:
             keep = manual_backup_path(store.path, command_clock(obj))
             keep = keep.with_name(keep.stem + "-before-restore.db")
+            try:  # checked before asking: a file that cannot be restored is told at once
+                store.check_source(file)
+            except StoreError as err:
+                fail(_("Nothing was restored: {reason}").format(reason=err))
             if not assume_yes:
                 echo(_("This replaces every profile and answer in {db} by the content of {file}.").format(
                     db=store.path, file=file))
                 echo(_("What is there now is kept in {copy}.").format(copy=keep))
-                if not click.confirm(_("Restore?"), default=False):
+                if not confirm(_("Restore?")):
                     echo(_("Nothing was changed."))
                     return
             try:

@@ -15,6 +15,7 @@ from ..cli import (
     command_clock,
     command_settings,
     common_options,
+    confirm,
     echo,
     fail,
     open_store,
@@ -221,7 +222,7 @@ def register(main: click.Group, config: Config) -> None:
         echo(ngettext("Merge into it and delete: {other}, with {n} answer",
                       "Merge into it and delete: {other}, with {n} answers", answers).format(other=who(other), n=answers))
         if not yes:
-            click.confirm(_("Merge these profiles?"), abort=True)
+            confirm(_("Merge these profiles?"), abort=True)
         try:
             merged = store.merge_learners(keep_id, other_id)
         except StoreError as err:
@@ -250,7 +251,7 @@ def register(main: click.Group, config: Config) -> None:
                       "This erases {who} and their {n} answers, with all their progress; it cannot be undone.",
                       answers).format(who=who(learner), n=answers))
         if not yes:
-            click.confirm(_("Erase this person's data?"), abort=True)
+            confirm(_("Erase this person's data?"), abort=True)
         try:
             erased = store.erase_learner(learner_id)
         except StoreError as err:

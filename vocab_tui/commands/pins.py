@@ -6,11 +6,10 @@ from pathlib import Path
 
 import click
 
-from ..cli import command_settings, common_options, echo, fail, open_store
+from ..cli import command_settings, common_options, confirm, echo, fail, open_store
 from ..config import Config
 from ..i18n import _
 from ..store import StoreError
-from ..text import visible
 
 
 def register(main: click.Group, config: Config) -> None:
@@ -40,7 +39,7 @@ def register(main: click.Group, config: Config) -> None:
             then = _("They then open their profile without a PIN and can choose a new one in Settings.")
         if not yes:
             echo(_("Reset the PIN of learner {id}, {who}? {then}").format(id=learner.id, who=who, then=then))
-            if not click.confirm(visible(_("Reset the PIN?")), default=False):
+            if not confirm(_("Reset the PIN?")):
                 fail(_("Nothing was changed."))
         try:
             store.reset_pin(learner.id)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import command_clock, command_settings, common_options, echo, fail, open_store
+from ..cli import command_clock, command_settings, common_options, confirm, echo, fail, open_store
 from ..config import Config
 from ..i18n import _, ngettext
 from ..store import StoreError
@@ -46,6 +46,9 @@ def register(main: click.Group, config: Config) -> None:
                     echo(_("This computer's time zone is {zone}. If the office's is another, run: "
                            "vocab-tui study-days --zone ZONE").format(zone=here.zone_name()))
                 return
+            if not zone_name.strip():
+                fail(_("Give a time zone name after --zone, like Asia/Jakarta (WIB), Asia/Makassar (WITA) or "
+                       "Asia/Jayapura (WIT)"))
             tz = zone(zone_name)
             if tz is None:
                 fail(_("{zone} is not a time zone name; give one like Asia/Jakarta (WIB), Asia/Makassar (WITA) "
@@ -62,7 +65,7 @@ def register(main: click.Group, config: Config) -> None:
                     "Every study day is then counted again in {zone}: {n} answers are read, and other terminals "
                     "wait to save answers until it is done (about half a minute per million answers).",
                     answers).format(zone=wanted.zone_name(), n=f"{answers:,}"))
-                if not click.confirm(_("Count the days again?"), default=False):
+                if not confirm(_("Count the days again?")):
                     echo(_("Nothing was changed."))
                     return
             started = time.monotonic()

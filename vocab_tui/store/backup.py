@@ -198,6 +198,20 @@ class BackupMixin(StoreBase):
 
     # -- checked copies of other files (restore, merge) ---------------------------------------------
 
+    def check_source(self, source: Path) -> None:
+        """Refuse, reading it only, a file given to be restored or merged that is missing, empty, not a
+        vocab-tui database, newer than this version, or damaged (`PRAGMA quick_check` whatever its size).
+        Raises StoreError (ForeignDatabaseError, NewerDatabaseError, DamagedDatabaseError) naming `source`."""
+        source = Path(source)
+        if not source.exists():
+            raise StoreError(_("There is no file {path}").format(path=source))
+        if source.is_file() and source.stat().st_size == 0:
+            raise StoreError(_("{path} is empty: it is not a vocab-tui database").format(path=source))
+        try:
+            inspect_file(source, full_check=True)
+        except StoreError as err:
+            raise as_source(err, source) from None
+
     def checked_copy(self, source: Path, target: Path) -> Path:
         """A copy of another vocab-tui database at `target`, checked and brought to the current schema.
 
@@ -208,14 +222,7 @@ class BackupMixin(StoreBase):
         DamagedDatabaseError or StoreError naming `source`.
         """
         source = Path(source)
-        if not source.exists():
-            raise StoreError(_("There is no file {path}").format(path=source))
-        if source.is_file() and source.stat().st_size == 0:
-            raise StoreError(_("{path} is empty: it is not a vocab-tui database").format(path=source))
-        try:
-            inspect_file(source, full_check=True)
-        except StoreError as err:
-            raise as_source(err, source) from None
+        self.check_source(source)
         copy_database(source, target)
         try:
             type(self)(target, self.clock).close()  # migrates an older copy; the checks run again

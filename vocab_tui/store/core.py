@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # sqlite-utils loads with the first write or `db` use, not to
 # A file up to this size gets a full `PRAGMA quick_check` before it is used (about 3 ms per MB);
 # a larger one only the checks of its header and schema, and damage met later is told the same way.
 QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024
+LEARNER_ID_HIGH_KEY = "learner_id_high"  # meta: the highest profile id ever given (`_new_learner_id`)
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -306,6 +307,22 @@ class StoreBase:
         cursor = self.conn.execute(sql, params)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def _new_learner_id(self, db: Database) -> int:
+        """Inside a write: an id no profile of this file has ever had. Ids of removed or joined profiles are
+        never given again (SQLite would reuse the highest one), so that a terminal still holding a removed
+        profile cannot save answers into a new person's; the highest id given is kept in `meta`."""
+        high = db.conn.execute(
+            "SELECT max(coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?), 0), "
+            "coalesce((SELECT max(id) FROM learners), 0))", [LEARNER_ID_HIGH_KEY]).fetchone()[0]
+        self._note_learner_id(db, int(high) + 1)
+        return int(high) + 1
+
+    def _note_learner_id(self, db: Database, learner_id: int) -> None:
+        """Inside a write: `learner_id` was given (or is going away): no new profile may take it."""
+        db.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
+            "value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))", [LEARNER_ID_HIGH_KEY, str(learner_id)])
 
     def _require_learner(self, db: Database, learner_id: int) -> None:
         """Inside a write: raise LearnerGoneError when the profile is no longer in the file."""

@@ -67,9 +67,9 @@ class LearnersMixin(StoreBase):
             if existing is not None:
                 raise DuplicateLearner(existing)
             self._refuse_used_nip(db, digits, None)
-            table = db["learners"].insert({"name": name, "unit": unit, "nip": digits, "role": role,
-                                           "created_at": iso(self.clock.now())})
-            learner_id = table.last_pk
+            learner_id = self._new_learner_id(db)
+            db["learners"].insert({"id": learner_id, "name": name, "unit": unit, "nip": digits, "role": role,
+                                   "created_at": iso(self.clock.now())})
         return self.learner(int(learner_id))
 
     def update_learner(self, learner_id: int, *, name: str | None = None, unit: str | None = None,
@@ -165,6 +165,10 @@ class LearnersMixin(StoreBase):
     def learners(self) -> list[Learner]:
         rows = self._rows("SELECT * FROM learners ORDER BY name COLLATE NOCASE, id")
         return [self._learner(row) for row in rows]
+
+    def learner_exists(self, learner_id: int) -> bool:
+        """Whether a profile with this id is in the file (a removed or joined one is not)."""
+        return self.conn.execute("SELECT 1 FROM learners WHERE id = ?", [learner_id]).fetchone() is not None
 
     def learner(self, learner_id: int) -> Learner:
         row = self._one("SELECT * FROM learners WHERE id = ?", [learner_id])

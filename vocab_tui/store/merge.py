@@ -236,11 +236,12 @@ class _Merge:
         columns = {r[1] for r in self.db.execute("PRAGMA table_info(learners)")} - _LEARNER_LOCAL_COLUMNS
         added: set[int] = set()
         for row in to_add:
-            values = {name: value for name, value in row.items() if name in columns}
-            cursor = self.db.execute(
+            values = {"id": self.store._new_learner_id(self.db),
+                      **{name: value for name, value in row.items() if name in columns and name != "id"}}
+            self.db.execute(
                 f"INSERT INTO learners ({', '.join(values)}) VALUES ({', '.join('?' for _ in values)})",
                 list(values.values()))
-            matches[row["id"]] = int(cursor.lastrowid)
+            matches[row["id"]] = int(values["id"])
             added.add(row["id"])
             self.report.learners_added.append(row["name"] + (f" ({row['unit']})" if row["unit"] else ""))
         return matches, added

@@ -95,9 +95,10 @@ class RecordsMixin(LearnersMixin):
             if candidate is not None and (record.nip is None or candidate.nip is None):
                 existing = candidate
         if existing is None:
-            table = db["learners"].insert({"name": record.name, "unit": record.unit, "nip": record.nip,
-                                           "role": record.role or "learner", "created_at": iso(self.clock.now())})
-            return ImportOutcome(record.row, "created", int(table.last_pk))
+            learner_id = self._new_learner_id(db)
+            db["learners"].insert({"id": learner_id, "name": record.name, "unit": record.unit, "nip": record.nip,
+                                   "role": record.role or "learner", "created_at": iso(self.clock.now())})
+            return ImportOutcome(record.row, "created", learner_id)
         changes: dict[str, object] = {}
         if record.name != existing.name:
             changes["name"] = record.name
@@ -189,6 +190,7 @@ class RecordsMixin(LearnersMixin):
             for table, column in self._other_references(db):
                 db.execute(f'UPDATE OR IGNORE "{table}" SET "{column}" = :keep WHERE "{column}" = :other', ids)
                 db.execute(f'DELETE FROM "{table}" WHERE "{column}" = :other', ids)
+            self._note_learner_id(db, other_id)  # never given to a new profile (a terminal may still hold it)
             db.execute("DELETE FROM learners WHERE id = :other", ids)
             db.execute("DELETE FROM daily_activity WHERE learner_id = :other", ids)
             self._recount(db, [keep_id])  # one person's days, from the joined log
@@ -211,6 +213,7 @@ class RecordsMixin(LearnersMixin):
                       for table in _HISTORY_TABLES}
             for table, column in self._other_references(db):
                 db.execute(f'DELETE FROM "{table}" WHERE "{column}" = ?', [learner_id])
+            self._note_learner_id(db, learner_id)  # never given to a new profile (a terminal may still hold it)
             db.execute("DELETE FROM learners WHERE id = ?", [learner_id])
         return ErasedLearner(learner, counts["reviews"], counts["card_states"], counts["card_flags"],
                              self._empty_log())

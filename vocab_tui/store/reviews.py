@@ -281,13 +281,17 @@ class ReviewsMixin(DailyMixin):
 
     # -- undo, suspend, bury ------------------------------------------------------------------
 
-    def undo_review(self, review_id: int, flags_before: CardFlags | None | object = KEEP_FLAGS) -> FSRSCard | None:
+    def undo_review(self, review_id: int, flags_before: CardFlags | None | object = KEEP_FLAGS, *,
+                    learner_id: int | None = None) -> FSRSCard | None:
         """Take back one answer: restore the card's state before it and delete the review, atomically.
 
         Only while the card still holds the state that answer gave it: if the card has been studied
         since (on another screen), StaleCardError is raised and nothing changes, so newer progress
         is never overwritten by an older state. `flags_before`, when given, are the card's suspend
         and bury flags to put back (a put-away that came with the answer), in the same transaction.
+        `learner_id`, when given, is whose answer it must be: an answer that has moved to another profile
+        since (the two profiles were joined on another terminal) is not taken back, and LearnerGoneError
+        says why.
         """
         with self._writing() as db:
             rows = list(db.query("SELECT * FROM reviews WHERE id = ?", [review_id]))
@@ -296,6 +300,9 @@ class ReviewsMixin(DailyMixin):
                     raise LearnerGoneError(None)  # erased with its profile, on another terminal
                 raise StoreError(_("That answer was already taken back"))
             review = rows[0]
+            if learner_id is not None and review["learner_id"] != learner_id:
+                self._require_learner(db, learner_id)  # gone: joined with the profile that holds the answer now
+                raise StoreError(_("That answer now belongs to another profile; it was not taken back."))
             learner_id, card_pk = review["learner_id"], review["card_pk"]
             produced = self._state_after(review)
             current, _lapses = self._stored_state(db, learner_id, card_pk)

@@ -143,7 +143,7 @@ class VocabApp(App[None]):
         for warning in self.workspace.warnings:
             self.notify(warning, title=_("Database"), severity="warning", timeout=20, markup=False)
         for warning in self.config.warnings:
-            self.notify(warning, title=_("Settings file"), severity="warning", timeout=15)
+            self.notify(str(warning), title=_("Settings file"), severity="warning", timeout=15)
         backup = self.workspace.backup
         if backup is not None and backup.thread is not None:  # a big file is copied while the app runs
             self._backup_timer = self.set_interval(1.0, self._check_backup)

@@ -19,8 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Sparkline
 
 from ...i18n import N_, _
-from ...progress import study_date
-from ...reports import LearnerRow, ReportError, ReportScope, UnitRow, open_report, parse_day
+from ...reports import LearnerRow, ReportError, ReportScope, UnitRow, office_today, open_report, parse_day
 from ..safe import DataTable, Input, Label, Select, Static
 from .base import VocabModal, VocabScreen
 
@@ -177,7 +176,7 @@ class DashboardScreen(VocabScreen):
 
     def compose(self) -> ComposeResult:
         app = self.vocab
-        today = study_date(app.clock.now(), app.clock.tz, app.scheduler_settings.day_starts_at)
+        today = office_today(app.store, app.clock, app.scheduler_settings.day_starts_at)  # the office's day, not this terminal's
         units = app.store.units()
         decks = app.store.decks(app.workspace.deck_ids)
         yield Static(_("Manager dashboard"), id="topbar")

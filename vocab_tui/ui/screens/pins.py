@@ -16,7 +16,7 @@ from textual.containers import Vertical
 
 from ...i18n import N_, _, ngettext
 from ...models import Learner
-from ...store import PinCheck, PinError, StoreError
+from ...store import LearnerGoneError, PinCheck, PinError, StoreError
 from ...store.pins import PIN_MAX_DIGITS
 from ..safe import Input, Label, Option, OptionList, Static
 from .base import VocabModal
@@ -61,7 +61,12 @@ class PinPrompt(VocabModal):
 
     def on_mount(self) -> None:
         self.query_one("#pin", Input).focus()
-        state = self.vocab.store.pin_lock(self.learner.id)
+        try:
+            state = self.vocab.store.pin_lock(self.learner.id)
+        except LearnerGoneError as err:  # removed on another terminal while the list was shown here
+            self.dismiss(False)
+            self.vocab.profile_gone(err)
+            return
         if state.locked:
             self.query_one("#dialog-error", Static).update(pin_refusal(state, self.vocab.clock.now()))
 
@@ -71,6 +76,10 @@ class PinPrompt(VocabModal):
         pin, field.value = event.value, ""
         try:
             check = self.vocab.store.verify_pin(self.learner.id, pin)
+        except LearnerGoneError as err:  # removed on another terminal while the list was shown here
+            self.dismiss(False)
+            self.vocab.profile_gone(err)
+            return
         except StoreError as err:
             self.query_one("#dialog-error", Static).update("✗ " + str(err))
             return
@@ -155,6 +164,10 @@ class PinDialog(VocabModal):
                 done = _("Your PIN is saved.")
         except PinError as err:
             self.error("✗ " + str(err), "current" if learner.has_pin else "new")
+            return
+        except LearnerGoneError as err:
+            self.dismiss(False)
+            self.vocab.profile_gone(err)
             return
         except StoreError as err:
             self.error("✗ " + str(err))

@@ -14,7 +14,7 @@ from textual.widgets import Footer
 from ...i18n import N_, _, ngettext
 from ...models import Learner
 from ...nip import nip_problems
-from ...store import DuplicateLearner, DuplicateNip, StoreError, same_person_key
+from ...store import DuplicateLearner, DuplicateNip, LearnerGoneError, StoreError, same_person_key
 from ..safe import Input, Label, Option, OptionList, Static, plain
 from .base import VocabModal, VocabScreen
 
@@ -117,10 +117,8 @@ class ProfileScreen(VocabScreen):
         """Enter the profile: after its PIN when it has one; a manager without one chooses one first."""
         from .pins import PinDialog, PinPrompt
 
-        try:
-            learner = self.vocab.store.learner(learner_id)
-        except StoreError as err:
-            self.notify(str(err), severity="error")
+        learner = self._still_here(learner_id)
+        if learner is None:
             return
         if learner.has_pin:
             self.app.push_screen(PinPrompt(learner), lambda ok: self._enter(learner_id, ok))
@@ -129,10 +127,23 @@ class ProfileScreen(VocabScreen):
         else:
             self._enter(learner_id, False)
 
+    def _still_here(self, learner_id: int) -> Learner | None:
+        """The profile as stored now; None (said, and the list shown anew) when it was removed or joined
+        with another on another terminal since this list was shown."""
+        try:
+            return self.vocab.store.learner(learner_id)
+        except StoreError:
+            if self.vocab.store.learner_exists(learner_id):
+                raise
+            self.vocab.profile_gone(LearnerGoneError(learner_id))
+            return None
+
     def _enter(self, learner_id: int, pin_given: bool | None) -> None:
         from .home import HomeScreen
 
-        learner = self.vocab.store.learner(learner_id)
+        learner = self._still_here(learner_id)
+        if learner is None:
+            return
         if (learner.has_pin or learner.role == "manager") and not pin_given:
             return  # the PIN dialog was closed: stay on the list
         self.vocab.enter(learner, pin_given=bool(pin_given))
