@@ -137,3 +137,12 @@ async def test_choosing_a_profile_removed_since_the_list_was_shown_says_so(works
         await pilot.pause()
         assert isinstance(app.screen, ProfileScreen) and app.learner is None
         assert any("no longer in the database" in n.message for n in app._notifications)
+
+
+async def test_the_help_key_opens_help_from_the_profile_search(workspace):
+    workspace.store.add_learner("Agus", "Bappeda")
+    app = VocabApp(workspace, NO_FUZZ)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a", "question_mark")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen", app.screen

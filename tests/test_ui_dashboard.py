@@ -161,3 +161,24 @@ async def test_the_dashboard_range_ends_on_the_offices_day_not_this_terminals(of
         office_today = day_of_number(office_days.number(terminal.now()))
         assert app.screen.query_one("#dash-until", Input).value == office_today.isoformat()
         assert office_today.isoformat() == "2026-11-03"  # the office (UTC+7) is at 05:00 on the 3rd
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+async def test_the_dashboard_footer_is_whole_at_80_columns(office, lang):  # noqa: F811
+    from vocab_tui import i18n
+
+    from .test_ui_learner_path import footer_fits
+
+    store, clock, (a, _b, _c) = office
+    store.db.execute("UPDATE learners SET role = 'manager' WHERE id = ?", [a])
+    store.set_pin(a, "2468")
+    i18n.set_language(lang)
+    app = VocabApp(Workspace(store, clock, ["alpha", "beta"]), NO_FUZZ)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_home(app, pilot, store.learner(a))
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        footer_fits(app)
+        titles = [app.screen.query_one(f"#dash-{name}-title") for name in ("reviews", "retention")]
+        assert titles[0].region.right <= titles[1].region.x  # the chart titles do not run into each other

@@ -145,7 +145,7 @@ def database_error(err: BaseException, path: Path) -> StoreError:
     if (code == _IOERR or "disk I/O error" in text) and _low_space(path.parent) is not None:
         return _disk_full(path)
     if code in (_CORRUPT, _NOTADB) or "malformed" in text or "not a database" in text:
-        return _damaged(path, text)
+        return _damaged(path, _("SQLite reports: {detail}").format(detail=text))
     if code in (_READONLY, _PERM, _AUTH) or "readonly" in text:
         return _read_only(path)
     if code == _CANTOPEN or "unable to open" in text:

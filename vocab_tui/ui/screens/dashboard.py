@@ -169,7 +169,7 @@ class ExportPathScreen(VocabModal):
 class DashboardScreen(VocabScreen):
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="dashboard.back"),
-        Binding("s", "sort", N_("Sort by column"), id="dashboard.sort"),
+        Binding("s", "sort", N_("Sort"), id="dashboard.sort"),  # short: the bottom line holds every key at 80 columns
         Binding("e", "export", N_("Export"), id="dashboard.export"),
         Binding("r", "reload", N_("Refresh"), id="dashboard.reload"),
     ]

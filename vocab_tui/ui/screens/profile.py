@@ -46,17 +46,27 @@ def matches(learner: Learner, query: str) -> bool:
     return not needle or any(needle in part for part in same_person_key(learner.name, learner.unit))
 
 
+class NameSearch(Input):
+    """The profile list's search field: `?` opens help (as the footer says) instead of being typed; no name
+    has one."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return character != "?" and super().check_consume_key(key, character)
+
+
 class ProfileScreen(VocabScreen):
     BINDINGS = [
         Binding("ctrl+n", "new_profile", N_("New profile"), id="profile.new", priority=True),
         Binding("down", "to_list", N_("To the list"), id="profile.list", show=False),
+        # `?` opens help before the search field sees it (see NameSearch); the footer shows the app's own key
+        Binding("question_mark", "app.help", N_("Help"), id="profile.help", show=False, priority=True),
     ]
 
     def compose(self) -> ComposeResult:
         yield Static(_("vocab-tui · English for digital government"), id="topbar")
         with Vertical(id="profile-box"):
             yield Label(_("Who is studying today?"), id="profile-title")
-            yield Input(placeholder=_("Type part of your name to find it"), id="profile-filter", max_length=80)
+            yield NameSearch(placeholder=_("Type part of your name to find it"), id="profile-filter", max_length=80)
             with Vertical(id="profiles-area"):  # the list grows to the room there is, then scrolls
                 yield OptionList(id="profiles")
             yield Static(_("Find your name, choose it with ↑/↓ and press Enter; ctrl+n adds a new profile."),
