@@ -542,3 +542,18 @@ def test_questions_take_yes_and_no_in_indonesian_and_english(tmp_path: Path, typ
     assert ("Budi" in invoke(["learners", "list", "--db", str(db)]).stdout) is not erased
     if "mungkin" in typed:
         assert "Answer y (yes) or n (no)." in result.output
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u2066", "\u200b", "\ufeff"])
+def test_a_name_that_would_look_like_another_is_refused(tmp_path: Path, char: str) -> None:
+    db = tmp_path / "v.db"
+    result = invoke(["learners", "add", f"Ahmad {char}kebalik", "--unit", "Bappeda", "--db", str(db)])
+    assert result.exit_code == 1 and f"U+{ord(char):04X}" in result.output and "position 7" in result.output
+    emoji = invoke(["learners", "add", "Dewi \U0001F469\u200d\U0001F4BB", "--unit", "Bappeda", "--db", str(db)])
+    assert emoji.exit_code == 0  # the joiner inside an emoji is not one
+
+
+def test_printed_text_shows_reordering_characters_as_escapes() -> None:
+    from vocab_tui.text import visible
+
+    assert visible("Ahmad \u202ekebalik") == "Ahmad \\u202ekebalik"

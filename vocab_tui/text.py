@@ -16,6 +16,17 @@ import re
 _CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+# Characters that reorder or hide what a line shows: bidi embeddings, overrides and isolates (a name holding
+# U+202E is drawn backwards from there on), and zero-width spaces and joiners that are not emoji glue.
+_HIDING_RE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
+
+
+def hiding_characters(text: str) -> list[int]:
+    """Indexes (0-based) of the characters in `text` that reorder or hide what is shown (see _HIDING_RE).
+    Names refuse them; `visible` writes them as escapes."""
+    return [m.start() for m in _HIDING_RE.finditer(text)]
+
+
 def control_characters(text: str, allow: str = "") -> list[int]:
     """Indexes (0-based, in characters) of the control characters in `text`, except those in `allow`.
 
@@ -32,8 +43,9 @@ def describe_character(char: str) -> str:
 def visible(text: str, allow: str = "") -> str:
     """`text` with each control character (except those in `allow`) written as a visible escape.
 
-    ESC becomes '\\x1b', so nothing the terminal would obey survives; every other character,
-    brackets and backslashes included, is kept as it was.
+    ESC becomes '\\x1b', so nothing the terminal would obey survives; so do the characters that reorder or
+    hide what a line shows (U+202E becomes '\\u202e'); every other character, brackets and backslashes
+    included, is kept as it was.
     """
 
     def escape(match: re.Match[str]) -> str:
@@ -42,7 +54,7 @@ def visible(text: str, allow: str = "") -> str:
             return char
         return f"\\x{ord(char):02x}" if ord(char) <= 0xFF else f"\\u{ord(char):04x}"
 
-    return _CONTROL_RE.sub(escape, text)
+    return _HIDING_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", _CONTROL_RE.sub(escape, text))
 
 
 def has_control_characters(text: str, allow: str = "") -> bool:

@@ -16,7 +16,7 @@ from ..models import (
 )
 from ..nip import NipError, parse_nip
 from ..nip import normalise as normalise_nip
-from ..text import control_characters, describe_character
+from ..text import control_characters, describe_character, hiding_characters
 from .core import StoreBase
 from .errors import DuplicateLearner, DuplicateNip, StoreError, same_person_key
 
@@ -40,6 +40,16 @@ def _check_profile_text(name: str, unit: str) -> None:
         raise StoreError(_("The unit holds a control character ({char}) at position {position}; "
                            "type it again without it.").format(char=describe_character(unit[bad[0]]),
                                                                position=bad[0] + 1))
+    # Characters that reorder or hide what is shown (U+202E draws the rest of a name backwards): one name
+    # could pass for another's in the list.
+    if bad := hiding_characters(name):
+        raise StoreError(_("The name holds an invisible character ({char}) at position {position}, which changes "
+                           "how it looks; type it again without it.").format(
+            char=describe_character(name[bad[0]]), position=bad[0] + 1))
+    if bad := hiding_characters(unit):
+        raise StoreError(_("The unit holds an invisible character ({char}) at position {position}, which changes "
+                           "how it looks; type it again without it.").format(
+            char=describe_character(unit[bad[0]]), position=bad[0] + 1))
 
 
 def _check_role(role: str) -> None:
