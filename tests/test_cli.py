@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -557,3 +558,27 @@ def test_printed_text_shows_reordering_characters_as_escapes() -> None:
     from vocab_tui.text import visible
 
     assert visible("Ahmad \u202ekebalik") == "Ahmad \\u202ekebalik"
+
+
+def test_decks_list_only_reads_the_database(tmp_path: Path) -> None:
+    from vocab_tui.clock import SystemClock
+    from vocab_tui.store import DeckShelf
+    from vocab_tui.workspace import open_workspace
+
+    from .helpers import write_deck
+
+    folder = tmp_path / "decks"
+    write_deck(folder, "alpha", 3, title="Alpha deck")
+    db = tmp_path / "v.db"
+    open_workspace(db, [folder], SystemClock()).store.close()
+    files = sorted(tmp_path.glob("v.db*"))
+    before = {f: f.stat().st_mtime_ns for f in files}
+    shelf = DeckShelf(db)
+    assert [deck_id for _hash, deck_id in shelf.deck_sources().values()] == ["alpha"]
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        shelf.conn.execute("CREATE TABLE x (y)")  # the shelf cannot write, whatever a command would try
+    shelf.close()
+    result = invoke(["decks", "list", "--db", str(db), "--decks", str(folder)])
+    assert_clean_exit(result, 0)
+    assert re.search(r"^alpha\s+Alpha deck\s+3\s", result.stdout, re.M), result.stdout
+    assert {f: f.stat().st_mtime_ns for f in files if f.exists()} == {f: t for f, t in before.items() if f.exists()}

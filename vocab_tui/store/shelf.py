@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from datetime import timezone
 from pathlib import Path
 
 from ..clock import SystemClock
-
+from ..i18n import _
 from .core import StoreBase
+from .errors import BUSY_TIMEOUT_MS, StoreError, database_error
+from .schema import SCHEMA_VERSION, _identify
 
 # A stored deck's active card count: kept on `decks` by syncing, counted when an older file lacks it.
 _DECKS = ("SELECT d.id, d.title, d.description, coalesce(d.card_count, (SELECT count(*) FROM cards c "
@@ -31,13 +34,34 @@ class ShelfMixin(StoreBase):
 
 
 class DeckShelf(ShelfMixin, StoreBase):
-    """A database file opened with every check of `StoreBase` (foreign, damaged and newer files refused,
-    WAL, the migration, the privacy warning), offering only the deck queries of `ShelfMixin`.
+    """A database file opened read-only for its deck queries (`ShelfMixin`), for a command that only lists
+    decks: nothing is written (no WAL switch, no migration), and the modules of cards, learners, answers,
+    merges and reports, the deck model and the scheduler stay unloaded.
 
-    The modules of cards, learners, answers, merges and reports, the deck model and the scheduler they
-    load stay unloaded (about 55 ms of a command that prints a table). Raises what `StoreBase` raises.
-    A shelf reads no time: its clock is UTC, so that no time zone rules are loaded for it.
+    A file that is not vocab-tui's, is newer or older than this version, or whose schema is damaged
+    raises StoreError (the caller then reads the deck files themselves); damage met while reading is told
+    through `explained()`. A shelf reads no time: its clock is UTC, so that no time zone rules load.
     """
 
-    def __init__(self, path: Path | str) -> None:
-        super().__init__(path, SystemClock(timezone.utc))
+    def __init__(self, path: Path | str) -> None:  # not StoreBase's, which opens the file for writing
+        self.path = Path(path)
+        self.clock = SystemClock(timezone.utc)
+        self.warnings: list[str] = []
+        self._db = None
+        try:
+            conn = sqlite3.connect(self.path.absolute().as_uri() + "?mode=ro", uri=True,
+                                   timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error as err:
+            raise database_error(err, self.path) from None
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            version, _app_id = _identify(conn, self.path)
+        except BaseException as err:
+            conn.close()
+            if isinstance(err, sqlite3.Error):
+                raise database_error(err, self.path) from None
+            raise
+        if version != SCHEMA_VERSION:
+            conn.close()
+            raise StoreError(_("{path} holds no decks of this version yet").format(path=self.path))
+        self.conn = conn
