@@ -122,23 +122,6 @@ async def test_dashboard_filters_sorts_and_exports(office, tmp_path):  # noqa: F
     assert [(r[1], r[3], r[8]) for r in rows] == [("Ani [/b] =1+1", "Diskominfo", 4)]
 
 
-@pytest.mark.parametrize("lang", ["id", "en"])
-async def test_a_managers_home_footer_is_whole_at_80_columns_with_help_on_it(office, lang):  # noqa: F811
-    from vocab_tui import i18n
-
-    from .test_ui_learner_path import footer_fits
-
-    store, clock, (a, _b, _c) = office
-    store.db.execute("UPDATE learners SET role = 'manager' WHERE id = ?", [a])
-    store.set_pin(a, "2468")
-    i18n.set_language(lang)
-    app = VocabApp(Workspace(store, clock, ["alpha", "beta"]), NO_FUZZ)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_home(app, pilot, store.learner(a))
-        assert {"dashboard", "help"} <= footer_actions(app)
-        footer_fits(app)
-
-
 async def test_the_dashboard_range_ends_on_the_offices_day_not_this_terminals(office):  # noqa: F811
     from datetime import datetime, timezone
 
@@ -164,7 +147,7 @@ async def test_the_dashboard_range_ends_on_the_offices_day_not_this_terminals(of
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
-async def test_the_dashboard_footer_is_whole_at_80_columns(office, lang):  # noqa: F811
+async def test_a_managers_home_and_dashboard_footers_are_whole_at_80_columns(office, lang):  # noqa: F811
     from vocab_tui import i18n
 
     from .test_ui_learner_path import footer_fits
@@ -176,6 +159,8 @@ async def test_the_dashboard_footer_is_whole_at_80_columns(office, lang):  # noq
     app = VocabApp(Workspace(store, clock, ["alpha", "beta"]), NO_FUZZ)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_home(app, pilot, store.learner(a))
+        assert {"dashboard", "help"} <= footer_actions(app)
+        footer_fits(app)
         await pilot.press("m")
         await settle(app, pilot)
         assert isinstance(app.screen, DashboardScreen)
