@@ -278,8 +278,8 @@ def _load_known(obj: dict[str, Any]) -> tuple[LoadResult | None, list[tuple[str,
 
     Returns the load result (its `decks` are the files parsed; None when every file is held unchanged,
     and then nothing is parsed, nor the deck module loaded) and, for each unchanged file, the stored deck
-    as (id, title, active card count, file). The database is opened with every check, but only for its
-    deck queries (`DeckShelf`).
+    as (id, title, active card count, file). The database is only read, for its deck queries (`DeckShelf`);
+    a file it cannot use leaves every deck file to be parsed, as without a database.
     """
     from .deck_files import all_known
     from .store import DeckShelf

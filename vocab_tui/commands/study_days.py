@@ -30,18 +30,19 @@ def register(main: click.Group, config: Config) -> None:
     def study_days(ctx: click.Context, zone_name: str | None, assume_yes: bool, db: Path | None,
                    deck_dirs: tuple[Path, ...], lang: str | None) -> None:
         from ..clock import zone
-        from ..study_days import StudyDays
+        from ..study_days import DAY_STARTS_AT, StudyDays
 
         obj = command_settings(ctx, db, deck_dirs, lang)
         store = open_store(obj)
         try:
+            clock = command_clock(obj)
             current = store.study_days()
-            here = StudyDays(command_clock(obj).tz, current.hour if current else 4)
+            here = StudyDays(clock.tz, current.hour if current else DAY_STARTS_AT)
             if current is not None:
                 echo(_("Study days in {db} are counted in the time zone {zone}, from {hour:02d}:00 to "
                        "{hour:02d}:00.").format(db=store.path, zone=current.zone_name(), hour=current.hour))
             if zone_name is None:
-                now = command_clock(obj).now()
+                now = clock.now()
                 if current is not None and now.astimezone(current.tz).utcoffset() != now.astimezone(here.tz).utcoffset():
                     echo(_("This computer's time zone is {zone}. If the office's is another, run: "
                            "vocab-tui study-days --zone ZONE").format(zone=here.zone_name()))
@@ -57,7 +58,7 @@ def register(main: click.Group, config: Config) -> None:
             if current is not None and current.key() == wanted.key():
                 echo(_("Nothing to change."))
                 return
-            answers = int(store.db.execute("SELECT count(*) FROM reviews").fetchone()[0])
+            answers = store.logged_answers()
             if not assume_yes:
                 echo(ngettext(
                     "Every study day is then counted again in {zone}: {n} answer is read, and other terminals "

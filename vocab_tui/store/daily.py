@@ -104,6 +104,10 @@ class DailyMixin(StoreBase):
             self._recount(db, None)
         return True
 
+    def logged_answers(self) -> int:
+        """How many answers the review log holds: what counting the days again reads (`use_study_days`)."""
+        return int(self.conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
+
     def recount_daily_activity(self, learner_ids: Sequence[int] | None = None) -> None:
         """Count daily_activity again from the review log, for `learner_ids` (None: everybody), in one write.
 
